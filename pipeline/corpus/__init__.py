@@ -1,0 +1,1 @@
+"""The project's scripted, hand-coded corpus: source parsing, building, validation, stats."""

@@ -1,0 +1,162 @@
+"""The one data model every stage reads and writes.
+
+Data flows one way: a reader turns a file into a :class:`Transcript` (turns as
+the speakers took them), segmentation turns it into a :class:`Session`
+(utterances with times, 5-minute 3RS :class:`Segment` windows), the classifier
+fills each utterance's ``labels`` and ``scores``, and the summariser turns a
+classified session into a :class:`SessionSummary`.
+
+JSON Schemas of these models live in ``data_schemas/`` (written by
+``scripts/export_schemas.py``; a test keeps them in sync), so files can be
+validated from R or any language.
+
+Example:
+    >>> from pipeline.datamodel import Utterance
+    >>> u = Utterance(session_id="s1", turn_id="3", utterance_index=5,
+    ...               role="patient", text="I guess.")
+    >>> u.labels, u.times_estimated
+    ([], False)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SEGMENT_SECONDS = 300.0
+"""3RS segments are 5-minute windows, counted from the start of the session."""
+
+
+class Role(StrEnum):
+    """Who speaks. Withdrawal/confrontation labels go on patients, the rest on therapists."""
+
+    patient = "patient"
+    therapist = "therapist"
+    other = "other"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+class Turn(_Model):
+    """Everything one speaker says before another takes over, as read from the file."""
+
+    session_id: str
+    turn_id: str = Field(description="Id of the turn in its source (line number, row id or utterance_id).")
+    role: Role
+    speaker: str | None = Field(None, description="Speaker name or label as written in the source.")
+    text: str
+    start: float | None = Field(None, description="Start time in seconds from the session start, when known.")
+    end: float | None = Field(None, description="End time in seconds, when known.")
+    source_line: int | None = Field(None, description="1-based line (or row) in the source file.")
+    labels: list[str] = Field(default_factory=list, description="Turn-level gold label ids, when given.")
+
+
+class Utterance(_Model):
+    """The unit the pipeline classifies: a turn or a sentence-sized piece of one."""
+
+    session_id: str
+    turn_id: str = Field(description="Id of the source turn; labels aggregate back to turns by it.")
+    utterance_index: int = Field(ge=0, description="0-based position of the utterance in the session.")
+    role: Role
+    speaker: str | None = None
+    text: str = Field(description="Utterance text; empty when written with --no-text.")
+    start: float | None = Field(None, description="Start in seconds from the session start.")
+    end: float | None = Field(None, description="End in seconds from the session start.")
+    times_estimated: bool = Field(
+        False,
+        description="True when start/end were interpolated by word count or estimated at 150 words a minute.",
+    )
+    segment_index: int | None = Field(None, ge=1, description="1-based 5-minute 3RS segment holding the start.")
+    marks: list[str] = Field(
+        default_factory=list,
+        description="Non-verbal notes kept from the transcript: pause, long pause, laughs, inaudible, ...",
+    )
+    labels: list[str] = Field(default_factory=list, description="Label ids: gold, or predicted by a model.")
+    scores: dict[str, float] | None = Field(
+        None, description="Predicted probability for every label that applies to the role."
+    )
+    source_line: int | None = None
+
+
+class Transcript(_Model):
+    """A file as read: its turns, before segmentation."""
+
+    session_id: str
+    source: str | None = Field(None, description="Path of the file it was read from.")
+    input_format: str | None = None
+    encoding: str | None = Field(None, description="Text encoding the file was decoded with.")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    turns: list[Turn] = Field(default_factory=list)
+    utterances: list[Utterance] | None = Field(
+        None, description="Already segmented utterances (our JSONL, ConvoKit); kept as they are."
+    )
+
+
+class Segment(_Model):
+    """A 5-minute 3RS window of the session."""
+
+    session_id: str
+    segment_index: int = Field(ge=1, description="1-based: segment 1 covers 00:00:00-00:04:59.")
+    start: float
+    end: float
+    first_utterance: int = Field(description="utterance_index of the first utterance starting in it.")
+    last_utterance: int
+    times_estimated: bool = False
+
+
+class SegmentRating(_Model):
+    """3RS-style ratings of one segment (codebook section 5)."""
+
+    session_id: str
+    segment_index: int = Field(ge=1)
+    withdrawal_significance: int = Field(ge=1, le=5)
+    confrontation_significance: int = Field(ge=1, le=5)
+    resolution: int | None = Field(None, ge=1, le=5, description="Rated only when the segment holds a rupture.")
+
+
+class SessionRating(_Model):
+    """Session-level 3RS-style ratings (codebook section 5)."""
+
+    session_id: str
+    therapist_contribution: int = Field(ge=1, le=5)
+    overall_resolution: int | None = Field(None, ge=1, le=5, description="None when there was no rupture.")
+
+
+class SessionInfo(_Model):
+    """One line of a corpus's ``sessions.jsonl``: what is known of a session besides its utterances."""
+
+    session_id: str
+    split: str | None = Field(None, description="train, dev or test for the project's corpus.")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    segment_ratings: list[SegmentRating] = Field(default_factory=list)
+    session_rating: SessionRating | None = None
+
+
+class Session(_Model):
+    """A segmented session: utterances with times and 3RS segments."""
+
+    session_id: str
+    source: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    utterances: list[Utterance] = Field(default_factory=list)
+    segments: list[Segment] = Field(default_factory=list)
+    times_estimated: bool = Field(False, description="True when the transcript had no times at all.")
+    split: str | None = None
+    segment_ratings: list[SegmentRating] = Field(default_factory=list)
+    session_rating: SessionRating | None = None
+
+    def info(self) -> SessionInfo:
+        return SessionInfo(
+            session_id=self.session_id,
+            split=self.split,
+            metadata=self.metadata,
+            segment_ratings=self.segment_ratings,
+            session_rating=self.session_rating,
+        )
+
+
+# -- Summaries (pipeline/summarise.py fills these) ---------------------------------
