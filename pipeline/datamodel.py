@@ -94,6 +94,9 @@ class Transcript(_Model):
     utterances: list[Utterance] | None = Field(
         None, description="Already segmented utterances (our JSONL, ConvoKit); kept as they are."
     )
+    warnings: list[str] = Field(
+        default_factory=list, description="Problems the reader worked around (file:line: what and what was done)."
+    )
 
 
 class Segment(_Model):
@@ -160,3 +163,126 @@ class Session(_Model):
 
 
 # -- Summaries (pipeline/summarise.py fills these) ---------------------------------
+
+
+class Episode(_Model):
+    """A rupture episode (codebook section 6): markers that follow each other closely, and their repair."""
+
+    episode_index: int = Field(ge=1, description="1-based order of the episode in the session.")
+    kind: str = Field(description="'withdrawal', 'confrontation' or 'mixed': the groups of its markers.")
+    start_utterance: int = Field(description="utterance_index of the first rupture marker.")
+    end_utterance: int = Field(description="utterance_index of the last rupture marker gathered into it.")
+    start: float | None = Field(None, description="Start time (s) of the first marker utterance.")
+    end: float | None = Field(None, description="End time (s) of the last marker utterance.")
+    segment_index: int | None = Field(None, description="5-minute segment in which the episode starts.")
+    markers: list[str] = Field(description="Rupture marker ids in order of occurrence (repeats kept).")
+    marker_utterances: list[int] = Field(description="utterance_index of every utterance carrying a marker.")
+    addressed: bool = Field(
+        description="A resolution strategy falls inside the episode or within the follow window after it."
+    )
+    resolved: bool = Field(
+        description="A strategy of the episode is followed by at least two substantive patient utterances "
+        "with no marker before any new marker (the patient takes up the work again)."
+    )
+    strategies: list[str] = Field(description="Resolution strategy ids used, in order (repeats kept).")
+    strategy_utterances: list[int] = Field(description="utterance_index of every utterance with a strategy.")
+    time_to_repair: float | None = Field(
+        None, description="Seconds from the first marker to the first resolution strategy; null: unaddressed."
+    )
+    turns_to_repair: int | None = Field(
+        None, description="Turns from the first marker's turn to the first strategy's; null: unaddressed."
+    )
+    response_utterance: int | None = Field(
+        None, description="utterance_index of the therapist's first utterance after the first marker."
+    )
+    contributions_before: list[str] = Field(
+        description="Therapist-contribution ids in the window (2 minutes or 6 turns) before the first marker."
+    )
+    contributions_during: list[str] = Field(
+        description="Therapist-contribution ids from the first marker to the end of the follow window."
+    )
+    contribution_utterances: list[int] = Field(
+        description="utterance_index of the therapist-contribution utterances counted before and during."
+    )
+
+
+class SegmentSummary(_Model):
+    """Counts and derived 3RS-style ratings of one 5-minute segment (codebook section 5)."""
+
+    segment_index: int = Field(ge=1, description="1-based: segment 1 covers 00:00:00-00:04:59.")
+    start: float = Field(description="Segment start in seconds from the session start.")
+    end: float = Field(description="Segment end in seconds (start + 300).")
+    n_utterances: int = Field(description="Utterances starting in the segment.")
+    withdrawal_markers: int = Field(description="Patient utterances in the segment with a withdrawal marker.")
+    confrontation_markers: int = Field(
+        description="Patient utterances in the segment with a confrontation marker."
+    )
+    resolution_strategies: int = Field(description="Therapist utterances in the segment with a strategy.")
+    therapist_contributions: int = Field(
+        description="Therapist utterances in the segment with a therapist-contribution label."
+    )
+    withdrawal_significance: int = Field(
+        ge=1, le=5, description="3RS-style 1-5 from the withdrawal marker count by the fitted rating rule."
+    )
+    confrontation_significance: int = Field(
+        ge=1, le=5, description="3RS-style 1-5 from the confrontation marker count by the fitted rating rule."
+    )
+    resolution: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description="3RS-style 1-5 from the repair of the episodes with markers in the segment "
+        "(fitted rule); null when the segment holds no rupture marker.",
+    )
+    times_estimated: bool = Field(False, description="True when the segment's times were estimated.")
+
+
+class SessionSummary(_Model):
+    """Everything the pipeline says about one classified session (codebook sections 5 and 6)."""
+
+    session_id: str
+    source: str | None = Field(None, description="Path of the transcript the session was read from.")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Metadata carried from the reader.")
+    labelset_version: str = Field(description="Version of the label set the labels come from.")
+    model: dict[str, Any] = Field(
+        default_factory=dict, description="Name/version of the model that predicted the labels (its card)."
+    )
+    rating_rule: str = Field(description="Version of the fitted segment/session rating rule used.")
+    times_estimated: bool = Field(
+        description="True when some times were estimated (150 words a minute); durations and rates are "
+        "then approximate."
+    )
+    duration_seconds: float = Field(description="End of the last utterance (or its start) in seconds.")
+    n_turns: int = Field(description="Number of turns.")
+    n_utterances: int = Field(description="Number of utterances classified.")
+    n_patient_utterances: int
+    n_therapist_utterances: int
+    label_counts: dict[str, int] = Field(
+        description="For every label id of the label set: number of utterances carrying it."
+    )
+    group_counts: dict[str, int] = Field(
+        description="For every label group: number of utterances carrying at least one label of the group."
+    )
+    group_rates_per_10_min: dict[str, float] = Field(
+        description="group_counts divided by the session duration in units of 10 minutes."
+    )
+    group_rates_per_100_utterances: dict[str, float] = Field(
+        description="group_counts per 100 utterances of the role the group applies to."
+    )
+    episodes: list[Episode] = Field(description="Rupture episodes in order (codebook section 6).")
+    n_episodes: int
+    n_addressed: int = Field(description="Episodes with a resolution strategy inside or right after them.")
+    n_resolved: int = Field(description="Episodes addressed and followed by the patient re-engaging.")
+    median_time_to_repair: float | None = Field(
+        None, description="Median time_to_repair (s) over addressed episodes; null if none."
+    )
+    segments: list[SegmentSummary] = Field(description="One entry per 5-minute segment, in order.")
+    therapist_contribution: int = Field(
+        ge=1, le=5, description="Session rating 1-5 from therapist-contribution labels per 10 minutes."
+    )
+    overall_resolution: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description="Session rating 1-5 from the repair of its episodes; null when it has no episode.",
+    )
