@@ -234,6 +234,11 @@ class SegmentSummary(_Model):
         description="3RS-style 1-5 from the repair of the episodes with markers in the segment "
         "(fitted rule); null when the segment holds no rupture marker.",
     )
+    repair_score: float | None = Field(
+        None,
+        description="Mean repair of the episodes with a marker in the segment (0 unaddressed, 0.5 addressed, "
+        "1 resolved); the figure resolution is rated from. Null without a marker.",
+    )
     times_estimated: bool = Field(False, description="True when the segment's times were estimated.")
 
 
@@ -277,6 +282,9 @@ class SessionSummary(_Model):
         None, description="Median time_to_repair (s) over addressed episodes; null if none."
     )
     segments: list[SegmentSummary] = Field(description="One entry per 5-minute segment, in order.")
+    repair_score: float | None = Field(
+        None, description="Mean repair of all episodes (0 none, 0.5 addressed, 1 resolved); null if none."
+    )
     therapist_contribution: int = Field(
         ge=1, le=5, description="Session rating 1-5 from therapist-contribution labels per 10 minutes."
     )

@@ -145,12 +145,12 @@ def segment_transcript(transcript: Transcript) -> Session:
             if not u.marks:
                 u.marks = marks_of(u.text) + (["backchannel"] if is_backchannel(u.text) else [])
         if any(u.start is None for u in utterances):
-            _assign_times(utterances)
+            assign_times(utterances)
         else:
             _fill_ends(utterances)
     else:
         utterances = _split_turns(transcript.turns)
-        _assign_times(utterances, turn_anchors={t.turn_id: (t.start, t.end) for t in transcript.turns})
+        assign_times(utterances, turn_anchors={t.turn_id: (t.start, t.end) for t in transcript.turns})
     no_times = all(t.start is None for t in transcript.turns) and all(u.times_estimated for u in utterances)
     for u in utterances:
         u.segment_index = int(u.start // SEGMENT_SECONDS) + 1
@@ -190,7 +190,7 @@ def _turn_groups(utterances: list[Utterance]) -> list[list[Utterance]]:
     return groups
 
 
-def _assign_times(
+def assign_times(
     utterances: list[Utterance], turn_anchors: dict[str, tuple[float | None, float | None]] | None = None
 ) -> None:
     groups = _turn_groups(utterances)

@@ -261,9 +261,7 @@ def _segment(
         for u in utts
         if u.utterance_index in ep_of
     }
-    res = None
-    if seg_eps:
-        res = rule.rate("resolution", statistics.fmean(repair_score(e) for e in seg_eps.values()))
+    repair = statistics.fmean(map(repair_score, seg_eps.values())) if seg_eps else None
     start = (idx - 1) * SEGMENT_SECONDS
     return SegmentSummary(
         segment_index=idx,
@@ -276,7 +274,8 @@ def _segment(
         therapist_contributions=n("therapist_contribution"),
         withdrawal_significance=rule.rate("withdrawal", n("withdrawal")),
         confrontation_significance=rule.rate("confrontation", n("confrontation")),
-        resolution=res,
+        resolution=None if repair is None else rule.rate("resolution", repair),
+        repair_score=None if repair is None else round(repair, 4),
         times_estimated=any(u.times_estimated for u in utts),
     )
 
@@ -304,6 +303,7 @@ def summarise(
     group_counts = {g: sum(g in groups.of(u) for u in utts) for g in labelset.group_names}
     per_10 = max(duration, 1.0) / 600.0
     repaired = [e.time_to_repair for e in episodes if e.time_to_repair is not None]
+    repair = statistics.fmean(map(repair_score, episodes)) if episodes else None
     return SessionSummary(
         session_id=session.session_id,
         source=session.source,
@@ -333,11 +333,8 @@ def summarise(
         therapist_contribution=rule.rate(
             "therapist_contribution", group_counts["therapist_contribution"] / per_10
         ),
-        overall_resolution=(
-            rule.rate("overall_resolution", statistics.fmean(map(repair_score, episodes)))
-            if episodes
-            else None
-        ),
+        repair_score=None if repair is None else round(repair, 4),
+        overall_resolution=None if repair is None else rule.rate("overall_resolution", repair),
     )
 
 

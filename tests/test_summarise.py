@@ -7,8 +7,10 @@ import json
 import jsonschema
 import pytest
 
-from pipeline.datamodel import Segment, Session, SessionSummary, Utterance
+from pipeline.cohort import SUMMARY_SCHEMA_MODELS, cohort_row
+from pipeline.datamodel import Segment, Session, Utterance
 from pipeline.paths import data_schemas_dir
+from pipeline.schemas import schema_of
 from pipeline.summarise import (
     RatingRule,
     find_episodes,
@@ -66,12 +68,21 @@ def test_session_without_rupture() -> None:
     assert s.label_counts["wd_denial"] == 0 and set(s.label_counts) >= {"rs_redirect", "tc_lecture"}
 
 
-UNADDRESSED = talk(0, 6) + [
-    (60, "T", "You really need to stop drinking, it is damaging your liver and your family.", ["tc_lecture"]),
-    (75, "P", "Okay.", ["wd_minimal_response"]),
-    (80, "T", "And the research is very clear that cutting down is not enough.", ["tc_lecture"]),
-    (95, "P", "Sure, whatever you think.", ["wd_deferential_appeasing"]),
-] + talk(100, 20)
+UNADDRESSED = (
+    talk(0, 6)
+    + [
+        (
+            60,
+            "T",
+            "You really need to stop drinking, it is damaging your liver and your family.",
+            ["tc_lecture"],
+        ),
+        (75, "P", "Okay.", ["wd_minimal_response"]),
+        (80, "T", "And the research is very clear that cutting down is not enough.", ["tc_lecture"]),
+        (95, "P", "Sure, whatever you think.", ["wd_deferential_appeasing"]),
+    ]
+    + talk(100, 20)
+)
 
 
 def test_unaddressed_rupture() -> None:
@@ -91,15 +102,23 @@ def test_unaddressed_rupture() -> None:
     assert s.group_counts["withdrawal"] == 2 and s.label_counts["tc_lecture"] == 2
 
 
-REPAIRED = talk(0, 6) + [
-    (60, "P", "Talking about my childhood is pointless, honestly.", ["cf_complaint_activities"]),
-    (70, "T", "It sounds like this isn't feeling useful. What would make it worth your time?", [
-        "rs_validate_defense", "rs_invite_exploration"]),
-    (85, "P", "Okay.", []),
-    (90, "P", "I guess I want to deal with the panic on the train first.", []),
-    (100, "T", "Let's start there then.", ["rs_change_task_goal"]),
-    (110, "P", "Yes, that is the thing that stops me getting to work.", []),
-] + talk(120, 10)
+REPAIRED = (
+    talk(0, 6)
+    + [
+        (60, "P", "Talking about my childhood is pointless, honestly.", ["cf_complaint_activities"]),
+        (
+            70,
+            "T",
+            "It sounds like this isn't feeling useful. What would make it worth your time?",
+            ["rs_validate_defense", "rs_invite_exploration"],
+        ),
+        (85, "P", "Okay.", []),
+        (90, "P", "I guess I want to deal with the panic on the train first.", []),
+        (100, "T", "Let's start there then.", ["rs_change_task_goal"]),
+        (110, "P", "Yes, that is the thing that stops me getting to work.", []),
+    ]
+    + talk(120, 10)
+)
 
 
 def test_repaired_rupture() -> None:
@@ -116,25 +135,38 @@ def test_repaired_rupture() -> None:
 
 
 def test_addressed_but_patient_does_not_reengage() -> None:
-    rows = talk(0, 4) + [
-        (40, "P", "You're not listening to me.", ["cf_complaint_therapist"]),
-        (50, "T", "I'm sorry, I think I rushed you.", ["rs_acknowledge_contribution"]),
-        (60, "P", "Mm.", []),
-        (70, "T", "What did I miss?", []),
-        (80, "P", "Whatever. Next question.", ["cf_control_pressure"]),
-    ] + talk(300, 6)
+    rows = (
+        talk(0, 4)
+        + [
+            (40, "P", "You're not listening to me.", ["cf_complaint_therapist"]),
+            (50, "T", "I'm sorry, I think I rushed you.", ["rs_acknowledge_contribution"]),
+            (60, "P", "Mm.", []),
+            (70, "T", "What did I miss?", []),
+            (80, "P", "Whatever. Next question.", ["cf_control_pressure"]),
+        ]
+        + talk(300, 6)
+    )
     (e,) = summarise(make_session(rows), rule=RULE).episodes
     assert e.addressed and not e.resolved
     assert e.marker_utterances == [4, 8]
 
 
 def test_overlapping_markers_merge_into_one_episode() -> None:
-    rows = talk(0, 4) + [
-        (40, "P", "It's fine, I'm not upset.", ["wd_denial"]),
-        (50, "T", "Okay.", []),
-        (140, "P", "This is a waste of my time.", ["cf_complaint_activities"]),  # 100 s later: same episode
-        (150, "T", "What would you rather we did?", ["rs_invite_exploration"]),
-    ] + talk(160, 30, step=20)
+    rows = (
+        talk(0, 4)
+        + [
+            (40, "P", "It's fine, I'm not upset.", ["wd_denial"]),
+            (50, "T", "Okay.", []),
+            (
+                140,
+                "P",
+                "This is a waste of my time.",
+                ["cf_complaint_activities"],
+            ),  # 100 s later: same episode
+            (150, "T", "What would you rather we did?", ["rs_invite_exploration"]),
+        ]
+        + talk(160, 30, step=20)
+    )
     s = summarise(make_session(rows), rule=RULE)
     assert s.n_episodes == 1
     assert s.episodes[0].kind == "mixed" and s.episodes[0].marker_utterances == [4, 6]
@@ -171,8 +203,14 @@ def test_strategy_after_the_follow_window_does_not_address() -> None:
 def test_rates_and_segments_follow_session_segments() -> None:
     s_in = make_session(UNADDRESSED)
     s_in.segments = [
-        Segment(session_id="s1", segment_index=k, start=300.0 * (k - 1), end=300.0 * k, first_utterance=0,
-                last_utterance=0)
+        Segment(
+            session_id="s1",
+            segment_index=k,
+            start=300.0 * (k - 1),
+            end=300.0 * k,
+            first_utterance=0,
+            last_utterance=0,
+        )
         for k in (1, 2, 3)
     ]
     s = summarise(s_in, rule=RULE)
@@ -180,7 +218,9 @@ def test_rates_and_segments_follow_session_segments() -> None:
     assert s.segments[2].n_utterances == 0 and s.segments[2].withdrawal_significance == 1
     minutes = s.duration_seconds / 60
     assert s.group_rates_per_10_min["withdrawal"] == pytest.approx(2 / (minutes / 10), rel=1e-3)
-    assert s.group_rates_per_100_utterances["withdrawal"] == pytest.approx(100 * 2 / s.n_patient_utterances)
+    assert s.group_rates_per_100_utterances["withdrawal"] == pytest.approx(
+        100 * 2 / s.n_patient_utterances, rel=1e-3
+    )
 
 
 def test_gold_session_ratings_use_the_rule() -> None:
@@ -199,14 +239,27 @@ def test_fit_thresholds_recovers_a_clean_rule() -> None:
 def test_shipped_rule_loads_and_rates_within_range() -> None:
     rule = load_rating_rule()
     for name in rule.thresholds:
-        assert [rule.rate(name, v) for v in (0, 0.5, 1, 10)] == sorted(rule.rate(name, v) for v in (0, 0.5, 1, 10))
+        assert [rule.rate(name, v) for v in (0, 0.5, 1, 10)] == sorted(
+            rule.rate(name, v) for v in (0, 0.5, 1, 10)
+        )
         assert all(1 <= rule.rate(name, v) <= 5 for v in (0, 100))
 
 
-def test_summary_schema_in_sync_and_validates() -> None:
-    path = data_schemas_dir() / "sessionsummary.schema.json"
-    assert json.loads(path.read_text()) == SessionSummary.model_json_schema(), (
-        "data_schemas/sessionsummary.schema.json is stale: run python -m pipeline.cohort --write-schemas"
+@pytest.mark.parametrize("model", SUMMARY_SCHEMA_MODELS, ids=lambda m: m.__name__)
+def test_summary_schemas_in_sync(model) -> None:
+    path = data_schemas_dir() / f"{model.__name__.lower()}.schema.json"
+    assert json.loads(path.read_text()) == schema_of(model), (
+        f"{path} is stale: run python -m pipeline.cohort --write-schemas"
     )
+
+
+def test_summary_validates_against_its_schema() -> None:
+    path = data_schemas_dir() / "sessionsummary.schema.json"
     doc = summarise(make_session(REPAIRED), rule=RULE).model_dump(mode="json")
     jsonschema.validate(doc, json.loads(path.read_text()))
+
+
+def test_cohort_row_validates_against_its_schema() -> None:
+    row = cohort_row(summarise(make_session(REPAIRED), rule=RULE))
+    jsonschema.validate(row, json.loads((data_schemas_dir() / "cohortrow.schema.json").read_text()))
+    assert row["n_episodes"] == 1 and row["prop_resolved"] == 1.0 and row["n_cf_complaint_activities"] == 1

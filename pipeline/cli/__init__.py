@@ -5,6 +5,6 @@ from __future__ import annotations
 from pipeline.cli._app import app
 
 # Importing a module registers its command(s) on ``app``.
-from pipeline.cli import segment  # noqa: E402,F401
+from pipeline.cli import corpus, segment  # noqa: E402,F401
 
 __all__ = ["app"]

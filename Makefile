@@ -1,0 +1,42 @@
+# The two commands a new user types (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup demo test lint corpus train-default evaluate-default bench schemas clean
+
+setup: $(STAMP)
+
+# torch first, pinned: pip takes the CPU build that lies on this machine's disk,
+# where an open range could pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev,ray]"
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/rupture annotate examples --out out/demo --roles "SPEAKER_00=therapist,SPEAKER_01=patient"
+	@echo "Reports: out/demo/reports/*.html  Cohort table: out/demo/cohort.csv  Overview: out/demo/cohort.html"
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check pipeline tests scripts
+
+corpus: setup
+	$(BIN)/rupture corpus build data/corpus/sessions --out data/corpus
+	$(BIN)/rupture corpus stats data/corpus
+
+schemas: setup
+	$(BIN)/python scripts/export_schemas.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
