@@ -112,6 +112,8 @@ def _parse_body_line(session, no, line, turn_index, last_time, label_roles):
             session.error(no, f"time {h}:{m}:{s} does not come after the previous turn's")
         turn_index += 1
         role = ROLE_CODES[code]
+        if session.lines and session.lines[-1].role == role and start - session.lines[-1].start < 30:
+            session.error(no, "a second turn in a row by the same speaker; write it as a '+' line of the turn")
         last_time = max(last_time, start)
     elif cont:
         if turn_index < 0:

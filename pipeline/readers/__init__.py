@@ -84,9 +84,12 @@ def read_path(
 
 
 def expand_inputs(inputs: list[str | Path]) -> list[Path]:
-    """Files, folders (their transcripts, recursively) and globs -> sorted unique paths.
+    """Files, folders and globs -> sorted unique paths.
 
-    A ConvoKit corpus folder stays one input. A pattern that matches nothing raises InputError.
+    A folder gives the transcripts directly inside it and the ConvoKit corpora among its
+    sub-folders (use a glob such as ``dir/**/*.txt`` to go deeper), so gold-label files
+    kept in a sub-folder are never read as transcripts. A ConvoKit corpus folder stays
+    one input. A pattern that matches nothing raises :class:`InputError`.
     """
     out: list[Path] = []
     for item in inputs:
@@ -102,10 +105,9 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
 
 def _expand_one(p: Path) -> list[Path]:
     if p.is_dir() and not is_convokit_dir(p):
-        found = sorted(
-            f for f in p.rglob("*")
+        return sorted(
+            f for f in p.iterdir()
             if (f.is_file() and f.suffix.lower() in TRANSCRIPT_EXTENSIONS and not f.name.startswith("."))
             or is_convokit_dir(f)
         )
-        return [f for f in found if not any(is_convokit_dir(parent) for parent in f.parents)]
     return [p]
