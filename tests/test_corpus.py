@@ -142,3 +142,11 @@ def test_source_checker_reports_line_and_rule(tmp_path):
     assert f"{src}:13: wd_denial applies to patient utterances, not therapist" in errors
     assert f"{src}:14: time 00:00:00 does not come after the previous turn's" in errors
     assert any("missing 'session: therapist_contribution" in e for e in errors)
+
+
+def test_corpus_card_counts_match_the_stats_command(corpus_dir):
+    ls = load_labelset()
+    from pipeline.corpus.stats import format_stats
+
+    card = (corpus_dir / "README.md").read_text()
+    assert format_stats(corpus_stats(corpus_dir), ls) in card, "refresh the counts in data/corpus/README.md"
