@@ -37,7 +37,8 @@ def stats_command(path: Path = typer.Argument(Path("data/corpus"), help="Corpus 
 def build_command(
     sources: Path = typer.Argument(Path("data/corpus/sessions"), help="Folder of hand-written *.txt sessions."),
     out: Path = typer.Option(Path("data/corpus"), "--out", "-o", help="Corpus folder to write."),
+    split: str = typer.Option(None, "--split", help="Put every session in this split instead of choosing splits."),
 ) -> None:
     """Build the corpus JSONL files (and fix the splits) from the source files."""
-    sessions = build_corpus(sources, out)
+    sessions = build_corpus(sources, out, split)
     typer.echo(f"wrote {len(sessions)} sessions to {out}")

@@ -120,11 +120,15 @@ def _split_score(split_of: dict[int, str], counts: list[Counter[str]], label_ids
     return shortfall * 100 + share_gap
 
 
-def build_corpus(src_dir: str | Path, out_dir: str | Path) -> list[Session]:
-    """Write ``utterances/<session_id>.jsonl`` and ``sessions.jsonl`` under ``out_dir``."""
+def build_corpus(src_dir: str | Path, out_dir: str | Path, split: str | None = None) -> list[Session]:
+    """Write ``utterances/<session_id>.jsonl`` and ``sessions.jsonl`` under ``out_dir``.
+
+    ``split`` puts every session in that split (e.g. a second coder's sessions, all from
+    the test split) instead of choosing the splits.
+    """
     out = Path(out_dir)
     sessions = read_sources(Path(src_dir))
-    splits = assign_splits(sessions)
+    splits = {s.session_id: split for s in sessions} if split else assign_splits(sessions)
     for s in sessions:
         s.split = splits[s.session_id]
     utt_dir = out / "utterances"
