@@ -75,9 +75,16 @@ def load_sessions(
         report.files_read += 1
         for t in transcripts:
             if t.session_id in origin:
-                report.problems.append(FileProblem(str(path), (
-                    f"{path}: session id {t.session_id!r} was already read from {origin[t.session_id]} "
-                    "(session ids come from file names or the session column; rename one)")))
+                report.problems.append(
+                    FileProblem(
+                        str(path),
+                        (
+                            f"{path}: session id {t.session_id!r} was already read "
+                            f"from {origin[t.session_id]} "
+                            "(session ids come from file names or the session column; rename one)"
+                        ),
+                    )
+                )
                 continue
             origin[t.session_id] = str(path)
             report.warnings.extend(t.warnings)

@@ -58,7 +58,9 @@ def _dump(obj: BaseModel | dict[str, Any], exclude: set[str] | None = None) -> s
     return json.dumps(data, ensure_ascii=False)
 
 
-def write_jsonl(path: str | Path, records: Iterable[BaseModel | dict[str, Any]], exclude: set[str] | None = None) -> None:
+def write_jsonl(
+    path: str | Path, records: Iterable[BaseModel | dict[str, Any]], exclude: set[str] | None = None
+) -> None:
     """Write one JSON object a line, atomically."""
     with atomic_open(path) as fh:
         for rec in records:
@@ -83,7 +85,9 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
-                raise InputError(path, f"not valid JSON ({err.msg})", line=no, hint="one JSON object per line") from None
+                raise InputError(
+                    path, f"not valid JSON ({err.msg})", line=no, hint="one JSON object per line"
+                ) from None
             if not isinstance(obj, dict):
                 raise InputError(path, "each line must be a JSON object", line=no)
             yield no, obj
@@ -95,7 +99,12 @@ def _validate(model: type[BaseModel], path: Path, no: int, obj: dict[str, Any]) 
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(x) for x in first["loc"]) or "record"
-        raise InputError(path, f"{field}: {first['msg']}", line=no, hint=f"see data_schemas/{model.__name__.lower()}.schema.json") from None
+        raise InputError(
+            path,
+            f"{field}: {first['msg']}",
+            line=no,
+            hint=f"see data_schemas/{model.__name__.lower()}.schema.json",
+        ) from None
 
 
 def read_utterances(path: str | Path) -> list[Utterance]:

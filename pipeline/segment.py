@@ -44,8 +44,28 @@ from pipeline.datamodel import SEGMENT_SECONDS, Segment, Session, Transcript, Tu
 WORDS_PER_SECOND = 150 / 60
 MIN_WORDS = 3
 BACKCHANNELS = {
-    "mm-hmm", "mhm", "mm", "hmm", "uh-huh", "yeah", "yep", "yes", "right", "okay", "ok", "sure",
-    "uh", "um", "oh", "ah", "i see", "got it", "mm-hm", "yes yes", "yeah yeah", "right right",
+    "mm-hmm",
+    "mhm",
+    "mm",
+    "hmm",
+    "uh-huh",
+    "yeah",
+    "yep",
+    "yes",
+    "right",
+    "okay",
+    "ok",
+    "sure",
+    "uh",
+    "um",
+    "oh",
+    "ah",
+    "i see",
+    "got it",
+    "mm-hm",
+    "yes yes",
+    "yeah yeah",
+    "right right",
 }
 _NOTE = re.compile(r"\[([A-Za-z][A-Za-z -]*)\]|\(([A-Za-z][A-Za-z -]*)\)")
 _SENT_END = re.compile(r"^(\.+|\?+|!+|\?!|…)$")
@@ -172,11 +192,19 @@ def _split_turns(turns: list[Turn]) -> list[Utterance]:
             marks = marks_of(piece)
             if len(pieces) == 1 and is_backchannel(piece):
                 marks.append("backchannel")
-            utterances.append(Utterance(
-                session_id=turn.session_id, turn_id=turn.turn_id, utterance_index=len(utterances),
-                role=turn.role, speaker=turn.speaker, text=piece, marks=marks,
-                labels=list(turn.labels), source_line=turn.source_line,
-            ))
+            utterances.append(
+                Utterance(
+                    session_id=turn.session_id,
+                    turn_id=turn.turn_id,
+                    utterance_index=len(utterances),
+                    role=turn.role,
+                    speaker=turn.speaker,
+                    text=piece,
+                    marks=marks,
+                    labels=list(turn.labels),
+                    source_line=turn.source_line,
+                )
+            )
     return utterances
 
 
@@ -253,7 +281,11 @@ def _fill_ends(utterances: list[Utterance]) -> None:
     for i, u in enumerate(utterances):
         if u.end is None:
             nxt = utterances[i + 1].start if i + 1 < len(utterances) else None
-            u.end = nxt if nxt is not None and nxt > u.start else u.start + max(1, word_count(u.text)) / WORDS_PER_SECOND
+            u.end = (
+                nxt
+                if nxt is not None and nxt > u.start
+                else u.start + max(1, word_count(u.text)) / WORDS_PER_SECOND
+            )
 
 
 def segments_of(session_id: str, utterances: list[Utterance]) -> list[Segment]:
@@ -263,11 +295,13 @@ def segments_of(session_id: str, utterances: list[Utterance]) -> list[Segment]:
         by_index.setdefault(int(u.start // SEGMENT_SECONDS) + 1, []).append(u)
     return [
         Segment(
-            session_id=session_id, segment_index=k,
-            start=(k - 1) * SEGMENT_SECONDS, end=k * SEGMENT_SECONDS,
-            first_utterance=us[0].utterance_index, last_utterance=us[-1].utterance_index,
+            session_id=session_id,
+            segment_index=k,
+            start=(k - 1) * SEGMENT_SECONDS,
+            end=k * SEGMENT_SECONDS,
+            first_utterance=us[0].utterance_index,
+            last_utterance=us[-1].utterance_index,
             times_estimated=any(u.times_estimated for u in us),
         )
         for k, us in sorted(by_index.items())
     ]
-

@@ -44,8 +44,12 @@ def test_reader_errors_name_file_line_and_fix(tmp_path, name, data, expected):
 
 
 def test_unknown_speaker_hint_shows_the_roles_option(tmp_path):
-    path = write_bytes(tmp_path, "asr.srt", b"1\n00:00:01,000 --> 00:00:02,000\nSPEAKER_00: Hi.\n\n"
-                       b"2\n00:00:03,000 --> 00:00:04,000\nSPEAKER_01: Hello.\n")
+    path = write_bytes(
+        tmp_path,
+        "asr.srt",
+        b"1\n00:00:01,000 --> 00:00:02,000\nSPEAKER_00: Hi.\n\n"
+        b"2\n00:00:03,000 --> 00:00:04,000\nSPEAKER_01: Hello.\n",
+    )
     with pytest.raises(InputError, match=r'--roles "SPEAKER_00=therapist,SPEAKER_01=patient"'):
         read_path(path)
 
@@ -75,8 +79,10 @@ def test_unreadable_time_stamp_is_a_warning_with_the_line(tmp_path):
     path = write_bytes(tmp_path, "t.txt", b"[00:00:01] T: Hi.\n[00:61:99] P: Hello.\n[00:00:09] T: So.\n")
     (t,) = read_path(path)
     assert t.turns[1].start is None
-    assert t.warnings == [f"{path}:2: cannot read the time stamp '00:61:99'; its time is estimated from the "
-                          "neighbouring turns (write times as hh:mm:ss or seconds)"]
+    assert t.warnings == [
+        f"{path}:2: cannot read the time stamp '00:61:99'; its time is estimated from the "
+        "neighbouring turns (write times as hh:mm:ss or seconds)"
+    ]
 
 
 def test_cli_one_line_no_traceback_and_nonzero_when_nothing_read(tmp_path):

@@ -27,8 +27,10 @@ def shipped(corpus_dir):
 def test_shipped_corpus_stats_exit_zero_and_meet_minimums(corpus_dir):
     result = runner.invoke(app, ["corpus", "stats", str(corpus_dir)])
     assert result.exit_code == 0, result.output
-    assert "project minimums (80 sessions, 8,000 utterances, every label >= 40 positives in >= 10 sessions): met" \
+    assert (
+        "project minimums (80 sessions, 8,000 utterances, every label >= 40 positives in >= 10 sessions): met"
         in result.output
+    )
     stats = corpus_stats(corpus_dir)
     ls = load_labelset()
     for lab in ls.ids:
@@ -92,6 +94,7 @@ def test_therapist_utterance_with_withdrawal_label_is_refused(small_copy):
     def add(rows):
         row = next(r for r in rows if r["role"] == "therapist")
         row["labels"] = ["wd_denial"]
+
     _rewrite_first(path, add)
     result = runner.invoke(app, ["corpus", "stats", str(small_copy)])
     assert result.exit_code == 1

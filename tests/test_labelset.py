@@ -14,7 +14,12 @@ def test_ids_groups_and_roles():
     ls = load_labelset()
     assert len(ls.ids) == len(set(ls.ids)) == 28
     assert ls.group_names == ["withdrawal", "confrontation", "resolution", "therapist_contribution"]
-    prefix_group = {"wd_": "withdrawal", "cf_": "confrontation", "rs_": "resolution", "tc_": "therapist_contribution"}
+    prefix_group = {
+        "wd_": "withdrawal",
+        "cf_": "confrontation",
+        "rs_": "resolution",
+        "tc_": "therapist_contribution",
+    }
     for lab in ls.labels:
         assert lab.group == prefix_group[lab.id[:3]]
         assert lab.role == ("patient" if lab.group in {"withdrawal", "confrontation"} else "therapist")

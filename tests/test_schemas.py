@@ -22,8 +22,17 @@ def test_schemas_in_data_schemas_are_up_to_date(repo):
 
 def test_segment_output_validates_against_the_utterance_schema(repo, examples_dir, tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["segment", str(examples_dir), "--out", str(out),
-                                      "--roles", "SPEAKER_00=therapist,SPEAKER_01=patient"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "segment",
+            str(examples_dir),
+            "--out",
+            str(out),
+            "--roles",
+            "SPEAKER_00=therapist,SPEAKER_01=patient",
+        ],
+    )
     assert result.exit_code == 0, result.output
     schema = json.loads((repo / "data_schemas" / "utterance.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema)

@@ -17,14 +17,18 @@ app.add_typer(corpus_app, name="corpus")
 
 @corpus_app.command("stats")
 @user_errors
-def stats_command(path: Path = typer.Argument(Path("data/corpus"), help="Corpus folder (sessions.jsonl, utterances/).")) -> None:
+def stats_command(
+    path: Path = typer.Argument(Path("data/corpus"), help="Corpus folder (sessions.jsonl, utterances/)."),
+) -> None:
     """Print counts per split and label; exit 1 when the corpus breaks its schema or the label/role rules."""
     labelset = load_labelset()
     stats = corpus_stats(path, labelset)
     typer.echo(format_stats(stats, labelset))
     short = stats.minimums_met(labelset)
-    typer.echo("\nproject minimums (80 sessions, 8,000 utterances, every label >= 40 positives in >= 10 sessions): "
-               + ("met" if not short else "NOT met: " + "; ".join(short)))
+    typer.echo(
+        "\nproject minimums (80 sessions, 8,000 utterances, every label >= 40 positives in >= 10 sessions): "
+        + ("met" if not short else "NOT met: " + "; ".join(short))
+    )
     for p in stats.problems:
         typer.echo(f"problem: {p}", err=True)
     if stats.problems:
@@ -35,9 +39,13 @@ def stats_command(path: Path = typer.Argument(Path("data/corpus"), help="Corpus 
 @corpus_app.command("build")
 @user_errors
 def build_command(
-    sources: Path = typer.Argument(Path("data/corpus/sessions"), help="Folder of hand-written *.txt sessions."),
+    sources: Path = typer.Argument(
+        Path("data/corpus/sessions"), help="Folder of hand-written *.txt sessions."
+    ),
     out: Path = typer.Option(Path("data/corpus"), "--out", "-o", help="Corpus folder to write."),
-    split: str = typer.Option(None, "--split", help="Put every session in this split instead of choosing splits."),
+    split: str = typer.Option(
+        None, "--split", help="Put every session in this split instead of choosing splits."
+    ),
 ) -> None:
     """Build the corpus JSONL files (and fix the splits) from the source files."""
     sessions = build_corpus(sources, out, split)

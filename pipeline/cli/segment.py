@@ -14,7 +14,9 @@ from pipeline.readers import READERS
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
 
-INPUT_FORMAT_HELP = f"Force the input format: {', '.join(READERS)} (default: detected from extension and content)."
+INPUT_FORMAT_HELP = (
+    f"Force the input format: {', '.join(READERS)} (default: detected from extension and content)."
+)
 ROLES_HELP = 'Map speaker names to roles, e.g. "SPEAKER_00=therapist,SPEAKER_01=patient,Mum=other".'
 COLUMNS_HELP = 'CSV/TSV columns, e.g. "speaker=Who,text=Said,start=From,end=To,session=Session".'
 

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.corpus.source import SourceSession, parse_source
-from pipeline.datamodel import Session, SegmentRating, SessionRating, Transcript, Utterance
+from pipeline.datamodel import SegmentRating, Session, SessionRating, Transcript, Utterance
 from pipeline.errors import InputError
 from pipeline.io import write_jsonl, write_session_utterances
 from pipeline.labelset import load_labelset
@@ -29,8 +29,14 @@ def source_to_session(src: SourceSession) -> Session:
     speakers = {"therapist": src.header["clinician"], "patient": src.header["patient"]}
     utterances = [
         Utterance(
-            session_id=sid, turn_id=str(ln.turn_index), utterance_index=i, role=ln.role,
-            speaker=speakers[ln.role], text=ln.text, labels=ln.labels, source_line=ln.line_no,
+            session_id=sid,
+            turn_id=str(ln.turn_index),
+            utterance_index=i,
+            role=ln.role,
+            speaker=speakers[ln.role],
+            text=ln.text,
+            labels=ln.labels,
+            source_line=ln.line_no,
             start=ln.start if i == 0 or src.lines[i - 1].turn_index != ln.turn_index else None,
         )
         for i, ln in enumerate(src.lines)
@@ -39,12 +45,19 @@ def source_to_session(src: SourceSession) -> Session:
     session.metadata = {k: v for k, v in src.header.items() if k != "session_id"}
     session.metadata["scripted"] = True
     session.segment_ratings = [
-        SegmentRating(session_id=sid, segment_index=k, withdrawal_significance=w,
-                      confrontation_significance=c, resolution=r)
+        SegmentRating(
+            session_id=sid,
+            segment_index=k,
+            withdrawal_significance=w,
+            confrontation_significance=c,
+            resolution=r,
+        )
         for k, (w, c, r) in sorted(src.segments.items())
     ]
     tc, overall = src.session_rating
-    session.session_rating = SessionRating(session_id=sid, therapist_contribution=tc, overall_resolution=overall)
+    session.session_rating = SessionRating(
+        session_id=sid, therapist_contribution=tc, overall_resolution=overall
+    )
     return session
 
 
@@ -53,8 +66,11 @@ def read_sources(src_dir: Path) -> list[Session]:
     sources = [parse_source(p) for p in sorted(Path(src_dir).glob("*.txt"))]
     errors = [e for s in sources for e in s.errors]
     if errors:
-        raise InputError(src_dir, f"{len(errors)} problems in the sources, first: {errors[0]}",
-                         hint="run scripts/check_corpus_source.py on them")
+        raise InputError(
+            src_dir,
+            f"{len(errors)} problems in the sources, first: {errors[0]}",
+            hint="run scripts/check_corpus_source.py on them",
+        )
     if not sources:
         raise InputError(src_dir, "holds no *.txt session sources")
     return [source_to_session(s) for s in sources]
@@ -115,7 +131,9 @@ def _split_score(split_of: dict[int, str], counts: list[Counter[str]], label_ids
     sizes = Counter(split_of.values())
     for i, name in split_of.items():
         per[name].update(counts[i])
-    shortfall = sum(max(0, MIN_HELD_OUT_POSITIVES - per[k][lab]) for k in ("dev", "test") for lab in label_ids)
+    shortfall = sum(
+        max(0, MIN_HELD_OUT_POSITIVES - per[k][lab]) for k in ("dev", "test") for lab in label_ids
+    )
     share_gap = sum(abs(sizes[k] / n - SPLIT_SHARES[k]) for k in SPLIT_SHARES)
     return shortfall * 100 + share_gap
 

@@ -30,8 +30,11 @@ def load_corpus(path: str | Path, splits: set[str] | None = None) -> list[Sessio
     root = Path(path)
     index = root / "sessions.jsonl"
     if not index.exists():
-        raise InputError(root, "is not a corpus folder (no sessions.jsonl)",
-                         hint="build it with scripts/build_corpus.py or give the corpus folder")
+        raise InputError(
+            root,
+            "is not a corpus folder (no sessions.jsonl)",
+            hint="build it with scripts/build_corpus.py or give the corpus folder",
+        )
     sessions = []
     for info in read_session_infos(index):
         if splits and info.split not in splits:
@@ -52,13 +55,20 @@ def utterance_rows(session: Session, context: int = CONTEXT_UTTERANCES) -> list[
     rows = []
     utts = session.utterances
     for i, u in enumerate(utts):
-        before = utts[max(0, i - context):i]
-        rows.append({
-            "session_id": u.session_id, "turn_id": u.turn_id, "utterance_index": u.utterance_index,
-            "role": u.role, "text": u.text,
-            "context": " ".join(f"{b.role.upper()}: {b.text}" for b in before),
-            "start": u.start, "labels": list(u.labels), "split": session.split,
-        })
+        before = utts[max(0, i - context) : i]
+        rows.append(
+            {
+                "session_id": u.session_id,
+                "turn_id": u.turn_id,
+                "utterance_index": u.utterance_index,
+                "role": u.role,
+                "text": u.text,
+                "context": " ".join(f"{b.role.upper()}: {b.text}" for b in before),
+                "start": u.start,
+                "labels": list(u.labels),
+                "split": session.split,
+            }
+        )
     return rows
 
 

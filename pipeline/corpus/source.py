@@ -13,8 +13,17 @@ from pathlib import Path
 
 LABELSET_PATH = Path(__file__).resolve().parents[2] / "data_schemas" / "labelset.json"
 HEADER_KEYS = (
-    "session_id", "title", "setting", "modality", "presentation", "stage",
-    "clinician", "clinician_style", "patient", "rupture", "summary",
+    "session_id",
+    "title",
+    "setting",
+    "modality",
+    "presentation",
+    "stage",
+    "clinician",
+    "clinician_style",
+    "patient",
+    "rupture",
+    "summary",
 )
 ROLE_CODES = {"T": "therapist", "P": "patient"}
 SEGMENT_SECONDS = 300
@@ -113,7 +122,9 @@ def _parse_body_line(session, no, line, turn_index, last_time, label_roles):
         turn_index += 1
         role = ROLE_CODES[code]
         if session.lines and session.lines[-1].role == role and start - session.lines[-1].start < 30:
-            session.error(no, "a second turn in a row by the same speaker; write it as a '+' line of the turn")
+            session.error(
+                no, "a second turn in a row by the same speaker; write it as a '+' line of the turn"
+            )
         last_time = max(last_time, start)
     elif cont:
         if turn_index < 0:

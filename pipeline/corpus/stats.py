@@ -82,20 +82,26 @@ def corpus_stats(path: str | Path, labelset: LabelSet | None = None) -> CorpusSt
     for no, obj in iter_jsonl(index):
         sid = obj.get("session_id")
         if sid in split_of and split_of[sid] != obj.get("split"):
-            stats.problems.append(f"{index}:{no}: session {sid} is in two splits ({split_of[sid]}, {obj.get('split')})")
+            stats.problems.append(
+                f"{index}:{no}: session {sid} is in two splits ({split_of[sid]}, {obj.get('split')})"
+            )
         elif sid in split_of:
             stats.problems.append(f"{index}:{no}: session {sid} is listed twice")
         split_of[sid] = obj.get("split")
     for info in infos:
         if info.split not in SPLITS:
-            stats.problems.append(f"{index}: session {info.session_id} has split {info.split!r}, not one of {SPLITS}")
+            stats.problems.append(
+                f"{index}: session {info.session_id} has split {info.split!r}, not one of {SPLITS}"
+            )
         for key in ("patient", "clinician"):
             if info.metadata.get(key):
                 characters[f"{key} {info.metadata[key]}"].add(info.split)
         _count_session(root, info, labelset, stats)
     for who, splits in sorted(characters.items()):
         if len(splits) > 1:
-            stats.problems.append(f"{index}: {who} appears in {len(splits)} splits ({', '.join(sorted(map(str, splits)))})")
+            stats.problems.append(
+                f"{index}: {who} appears in {len(splits)} splits ({', '.join(sorted(map(str, splits)))})"
+            )
     listed = {i.session_id for i in infos}
     for extra in sorted(p.stem for p in (root / "utterances").glob("*.jsonl") if p.stem not in listed):
         stats.problems.append(f"{root / 'utterances' / (extra + '.jsonl')}: not listed in {index}")
@@ -114,18 +120,26 @@ def _count_session(root: Path, info, labelset: LabelSet, stats: CorpusStats) -> 
         return
     session = segment_transcript(transcript)
     if transcript.session_id != info.session_id:
-        stats.problems.append(f"{utt_file}: holds session {transcript.session_id!r}, expected {info.session_id!r}")
+        stats.problems.append(
+            f"{utt_file}: holds session {transcript.session_id!r}, expected {info.session_id!r}"
+        )
     stats.problems.extend(check_session(session, labelset))
     segments = {s.segment_index for s in session.segments}
     for r in info.segment_ratings:
         if r.segment_index not in segments:
-            stats.problems.append(f"{info.session_id}: rating for segment {r.segment_index}, which has no utterance")
+            stats.problems.append(
+                f"{info.session_id}: rating for segment {r.segment_index}, which has no utterance"
+            )
     split = info.split
     stats.sessions[split] += 1
     stats.utterances[split] += len(session.utterances)
     rupture_groups = {"withdrawal", "confrontation"}
-    if any(labelset.group_of(lab) in rupture_groups for u in session.utterances for lab in u.labels
-           if lab in labelset.ids):
+    if any(
+        labelset.group_of(lab) in rupture_groups
+        for u in session.utterances
+        for lab in u.labels
+        if lab in labelset.ids
+    ):
         stats.rupture_sessions[split] += 1
     for u in session.utterances:
         for lab in u.labels:
@@ -137,14 +151,22 @@ def format_stats(stats: CorpusStats, labelset: LabelSet) -> str:
     """The counts as a plain-text table."""
     cols = SPLITS
     lines = [f"{'':34s}" + "".join(f"{c:>8s}" for c in cols) + f"{'total':>8s}{'sessions':>10s}"]
-    for name, counter in (("sessions", stats.sessions), ("utterances", stats.utterances),
-                          ("sessions with a rupture", stats.rupture_sessions)):
-        lines.append(f"{name:34s}" + "".join(f"{counter[c]:8d}" for c in cols) + f"{sum(counter.values()):8d}")
+    for name, counter in (
+        ("sessions", stats.sessions),
+        ("utterances", stats.utterances),
+        ("sessions with a rupture", stats.rupture_sessions),
+    ):
+        lines.append(
+            f"{name:34s}" + "".join(f"{counter[c]:8d}" for c in cols) + f"{sum(counter.values()):8d}"
+        )
     lines.append("")
     for group in labelset.group_names:
         lines.append(f"[{group}]")
         for lab in labelset.ids_in_group(group):
             c = stats.positives[lab]
-            lines.append(f"  {lab:32s}" + "".join(f"{c[s]:8d}" for s in cols)
-                         + f"{sum(c.values()):8d}{len(stats.label_sessions[lab]):10d}")
+            lines.append(
+                f"  {lab:32s}"
+                + "".join(f"{c[s]:8d}" for s in cols)
+                + f"{sum(c.values()):8d}{len(stats.label_sessions[lab]):10d}"
+            )
     return "\n".join(lines)

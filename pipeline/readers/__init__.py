@@ -38,8 +38,15 @@ READERS: dict[str, Reader] = {
     "annomi": read_annomi,
     "convokit": read_convokit,
 }
-EXTENSIONS = {".txt": "text", ".text": "text", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-              ".vtt": "vtt", ".srt": "srt"}
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".jsonl": "jsonl",
+    ".vtt": "vtt",
+    ".srt": "srt",
+}
 TRANSCRIPT_EXTENSIONS = set(EXTENSIONS)
 
 
@@ -48,7 +55,9 @@ def detect_format(path: Path) -> str:
     if is_convokit_dir(path):
         return "convokit"
     if path.is_dir():
-        raise InputError(path, "is a folder that is not a ConvoKit corpus", hint="give the transcript files in it")
+        raise InputError(
+            path, "is a folder that is not a ConvoKit corpus", hint="give the transcript files in it"
+        )
     fmt = EXTENSIONS.get(path.suffix.lower())
     head = read_text(path)[0].lstrip("\ufeff")[:2000]
     first = head.split("\n", 1)[0]
@@ -94,7 +103,11 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     out: list[Path] = []
     for item in inputs:
         item = str(item)
-        matches = [Path(p) for p in sorted(glob.glob(item, recursive=True))] if glob.has_magic(item) else [Path(item)]
+        matches = (
+            [Path(p) for p in sorted(glob.glob(item, recursive=True))]
+            if glob.has_magic(item)
+            else [Path(item)]
+        )
         if not matches:
             raise InputError(item, "matches no file", hint="check the pattern or quote it")
         for p in matches:
@@ -106,7 +119,8 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
 def _expand_one(p: Path) -> list[Path]:
     if p.is_dir() and not is_convokit_dir(p):
         return sorted(
-            f for f in p.iterdir()
+            f
+            for f in p.iterdir()
             if (f.is_file() and f.suffix.lower() in TRANSCRIPT_EXTENSIONS and not f.name.startswith("."))
             or is_convokit_dir(f)
         )

@@ -15,7 +15,7 @@ _CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_clock(value: str) -> float | None:
-    """``hh:mm:ss``, ``mm:ss`` (optionally ``.mmm`` or ``,mmm``) or plain seconds -> seconds; None if not a time.
+    """``hh:mm:ss``, ``mm:ss`` (with ``.mmm`` or ``,mmm``) or plain seconds -> seconds; None if not a time.
 
     Example:
         >>> parse_clock("00:12:31"), parse_clock("1:05.5"), parse_clock("75"), parse_clock("12:75")
@@ -37,15 +37,19 @@ def parse_clock(value: str) -> float | None:
     return total + (float(f"0.{frac}") if frac else 0.0)
 
 
-def read_time(path: Path, line: int | None, value: str | None, warnings: list[str], what: str = "time") -> float | None:
+def read_time(
+    path: Path, line: int | None, value: str | None, warnings: list[str], what: str = "time"
+) -> float | None:
     """Parse a time; an unreadable one becomes unknown (estimated later) with a warning naming the line."""
     if value is None or not value.strip() or value.strip().lower() in {"na", "n/a", "nan", "none"}:
         return None
     t = parse_clock(value)
     if t is None:
         where = f"{path}:{line}" if line is not None else str(path)
-        warnings.append(f"{where}: cannot read the {what} {value.strip()!r}; its time is estimated from the "
-                        "neighbouring turns (write times as hh:mm:ss or seconds)")
+        warnings.append(
+            f"{where}: cannot read the {what} {value.strip()!r}; its time is estimated from the "
+            "neighbouring turns (write times as hh:mm:ss or seconds)"
+        )
     return t
 
 
@@ -73,11 +77,15 @@ def build_transcript(
 ) -> Transcript:
     """Check speakers and turn raw turns into a :class:`Transcript`."""
     if not raw:
-        raise InputError(path, "no speaker turns found", hint=f"is this a {input_format} transcript? see --input-format")
+        raise InputError(
+            path, "no speaker turns found", hint=f"is this a {input_format} transcript? see --input-format"
+        )
     unknown = sorted({t.speaker for t in raw if role_of(t.speaker, roles) is None})
     if unknown:
         first = next(t.line for t in raw if t.speaker in unknown)
-        pairs = ",".join(f"{name}=patient" if i else f"{name}=therapist" for i, name in enumerate(unknown[:2]))
+        pairs = ",".join(
+            f"{name}=patient" if i else f"{name}=therapist" for i, name in enumerate(unknown[:2])
+        )
         raise InputError(
             path,
             f"unknown speaker(s) {', '.join(repr(u) for u in unknown)}",

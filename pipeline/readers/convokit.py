@@ -18,8 +18,18 @@ from pipeline.io import atomic_open, iter_jsonl, write_json
 from pipeline.readers.common import RawTurn, build_transcript
 from pipeline.readers.roles import role_of
 
-META_FIELDS = ("turn_id", "utterance_index", "role", "start", "end", "times_estimated",
-               "segment_index", "marks", "labels", "scores")
+META_FIELDS = (
+    "turn_id",
+    "utterance_index",
+    "role",
+    "start",
+    "end",
+    "times_estimated",
+    "segment_index",
+    "marks",
+    "labels",
+    "scores",
+)
 
 
 def is_convokit_dir(path: Path) -> bool:
@@ -34,7 +44,9 @@ def read_convokit(path: Path, roles: dict[str, str] | None = None) -> list[Trans
     for no, obj in iter_jsonl(utt_file):
         for key in ("id", "speaker", "conversation_id", "text"):
             if key not in obj:
-                raise InputError(utt_file, f"utterance has no {key!r}", line=no, hint="see ConvoKit's data format")
+                raise InputError(
+                    utt_file, f"utterance has no {key!r}", line=no, hint="see ConvoKit's data format"
+                )
         obj["_line"] = no
         convos.setdefault(str(obj["conversation_id"]), []).append(obj)
     return [_transcript(path, utt_file, cid, utts, speakers, roles) for cid, utts in convos.items()]
@@ -50,7 +62,9 @@ def _load_json(path: Path) -> dict[str, Any]:
 
 
 def _role(obj: dict[str, Any], speakers: dict[str, Any], roles: dict[str, str] | None) -> str:
-    meta_role = (obj.get("meta") or {}).get("role") or (speakers.get(obj["speaker"], {}).get("meta") or {}).get("role")
+    meta_role = (obj.get("meta") or {}).get("role") or (
+        speakers.get(obj["speaker"], {}).get("meta") or {}
+    ).get("role")
     if meta_role and not (roles and obj["speaker"].lower() in roles):
         return role_of(meta_role) or meta_role
     return obj["speaker"]
@@ -59,13 +73,21 @@ def _role(obj: dict[str, Any], speakers: dict[str, Any], roles: dict[str, str] |
 def _transcript(path, utt_file, cid, utts, speakers, roles) -> Transcript:
     meta_ok = all("utterance_index" in (u.get("meta") or {}) for u in utts)
     if meta_ok:  # written by rupture: keep our utterances as they were
-        return Transcript(session_id=cid, source=str(path), input_format="convokit",
-                          utterances=[_utterance(cid, u, speakers, roles) for u in utts],
-                          metadata=_load_json(path / "conversations.json").get(cid, {}).get("meta", {}))
+        return Transcript(
+            session_id=cid,
+            source=str(path),
+            input_format="convokit",
+            utterances=[_utterance(cid, u, speakers, roles) for u in utts],
+            metadata=_load_json(path / "conversations.json").get(cid, {}).get("meta", {}),
+        )
     raw = [
-        RawTurn(speaker=_role(u, speakers, roles), text=u["text"], line=u["_line"],
-                start=u.get("timestamp") if isinstance(u.get("timestamp"), int | float) else None,
-                turn_id=str(u["id"]))
+        RawTurn(
+            speaker=_role(u, speakers, roles),
+            text=u["text"],
+            line=u["_line"],
+            start=u.get("timestamp") if isinstance(u.get("timestamp"), int | float) else None,
+            turn_id=str(u["id"]),
+        )
         for u in utts
     ]
     t = build_transcript(utt_file, cid, raw, roles, "convokit")
@@ -99,15 +121,26 @@ def write_convokit(sessions: list[Session], out_dir: str | Path) -> Path:
     conversations: dict[str, dict[str, Any]] = {}
     with atomic_open(out / "utterances.jsonl") as fh:
         for s in sessions:
-            conversations[s.session_id] = {"meta": {**s.metadata, "times_estimated": s.times_estimated}, "vectors": []}
+            conversations[s.session_id] = {
+                "meta": {**s.metadata, "times_estimated": s.times_estimated},
+                "vectors": [],
+            }
             prev_id = None
             for u in s.utterances:
                 spk = f"{s.session_id}:{u.speaker or u.role}"
                 speakers.setdefault(spk, {"meta": {"role": u.role, "name": u.speaker}, "vectors": []})
                 uid = f"{s.session_id}:{u.utterance_index}"
                 meta = {k: v for k, v in u.model_dump(mode="json").items() if k in META_FIELDS}
-                rec = {"id": uid, "speaker": spk, "conversation_id": s.session_id, "reply-to": prev_id,
-                       "timestamp": u.start, "text": u.text, "meta": meta, "vectors": []}
+                rec = {
+                    "id": uid,
+                    "speaker": spk,
+                    "conversation_id": s.session_id,
+                    "reply-to": prev_id,
+                    "timestamp": u.start,
+                    "text": u.text,
+                    "meta": meta,
+                    "vectors": [],
+                }
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 prev_id = uid
     write_json(out / "speakers.json", speakers)
@@ -119,5 +152,11 @@ def write_convokit(sessions: list[Session], out_dir: str | Path) -> Path:
 
 def _index() -> dict[str, Any]:
     utt_meta = {k: ["<class 'str'>"] for k in META_FIELDS}
-    return {"utterances-index": utt_meta, "speakers-index": {"role": ["<class 'str'>"], "name": ["<class 'str'>"]},
-            "conversations-index": {}, "overall-index": {}, "version": 1, "vectors": []}
+    return {
+        "utterances-index": utt_meta,
+        "speakers-index": {"role": ["<class 'str'>"], "name": ["<class 'str'>"]},
+        "conversations-index": {},
+        "overall-index": {},
+        "version": 1,
+        "vectors": [],
+    }

@@ -31,11 +31,17 @@ def read_text(path: Path) -> tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(path, f"cannot be read ({err.strerror})", hint="check the path and permissions") from None
+        raise InputError(
+            path, f"cannot be read ({err.strerror})", hint="check the path and permissions"
+        ) from None
     if not data.strip():
         raise InputError(path, "is empty", hint="give a transcript with speaker turns")
     if looks_binary(data):
-        raise InputError(path, "looks like a binary file, not a transcript", hint="export the transcript as text, CSV, VTT or SRT")
+        raise InputError(
+            path,
+            "looks like a binary file, not a transcript",
+            hint="export the transcript as text, CSV, VTT or SRT",
+        )
     for enc in ENCODINGS:
         try:
             text = data.decode(enc)

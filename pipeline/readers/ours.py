@@ -20,10 +20,21 @@ def read_utterance_jsonl(path: Path, roles: dict[str, str] | None = None) -> lis
     out = []
     for sid, utts in groups.items():
         if len({u.role for u in utts}) < 2:
-            raise InputError(path, f"session {sid!r} has only one speaker role",
-                             hint="a session needs the patient and the therapist")
-        out.append(Transcript(session_id=sid, source=str(path), input_format="jsonl", encoding=encoding,
-                              turns=_turns(utts), utterances=utts))
+            raise InputError(
+                path,
+                f"session {sid!r} has only one speaker role",
+                hint="a session needs the patient and the therapist",
+            )
+        out.append(
+            Transcript(
+                session_id=sid,
+                source=str(path),
+                input_format="jsonl",
+                encoding=encoding,
+                turns=_turns(utts),
+                utterances=utts,
+            )
+        )
     return out
 
 
@@ -34,6 +45,16 @@ def _turns(utts: list[Utterance]) -> list[Turn]:
             turns[-1].text += " " + u.text
             turns[-1].end = u.end
             continue
-        turns.append(Turn(session_id=u.session_id, turn_id=u.turn_id, role=u.role, speaker=u.speaker,
-                          text=u.text, start=u.start, end=u.end, source_line=u.source_line))
+        turns.append(
+            Turn(
+                session_id=u.session_id,
+                turn_id=u.turn_id,
+                role=u.role,
+                speaker=u.speaker,
+                text=u.text,
+                start=u.start,
+                end=u.end,
+                source_line=u.source_line,
+            )
+        )
     return turns

@@ -8,8 +8,24 @@ from pipeline.datamodel import Role
 from pipeline.errors import RuptureError
 
 THERAPIST_NAMES = {
-    "t", "th", "therapist", "counselor", "counsellor", "clinician", "psychiatrist", "psychologist",
-    "doctor", "dr", "interviewer", "resident", "nurse", "np", "provider", "physician", "trainee", "coach",
+    "t",
+    "th",
+    "therapist",
+    "counselor",
+    "counsellor",
+    "clinician",
+    "psychiatrist",
+    "psychologist",
+    "doctor",
+    "dr",
+    "interviewer",
+    "resident",
+    "nurse",
+    "np",
+    "provider",
+    "physician",
+    "trainee",
+    "coach",
 }
 PATIENT_NAMES = {"p", "pt", "patient", "client", "c", "cl", "interviewee"}
 _TITLE = re.compile(r"^(dr|doctor|prof|nurse)\.?\s+\S", re.IGNORECASE)

@@ -16,7 +16,9 @@ from pipeline.readers.decode import read_text
 
 _TIMING = re.compile(r"^\s*([\d:.,]+)\s*-->\s*([\d:.,]+)")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
-_PREFIX = re.compile(r"^\[?((?:SPEAKER|Speaker|speaker)[ _]?\d+|[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2})\]?\s*:\s*")
+_PREFIX = re.compile(
+    r"^\[?((?:SPEAKER|Speaker|speaker)[ _]?\d+|[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2})\]?\s*:\s*"
+)
 _TAG = re.compile(r"</?[^>]+>")
 
 
@@ -29,14 +31,20 @@ def read_captions(path: Path, roles: dict[str, str] | None = None) -> list[Trans
         speaker, words = _speaker(body)
         if speaker is None:
             if not raw:
-                raise InputError(path, "caption has no speaker label", line=line,
-                                 hint="diarise the audio (<v Name> tags or 'SPEAKER_00:' prefixes)")
+                raise InputError(
+                    path,
+                    "caption has no speaker label",
+                    line=line,
+                    hint="diarise the audio (<v Name> tags or 'SPEAKER_00:' prefixes)",
+                )
             speaker = raw[-1].speaker
         if raw and raw[-1].speaker == speaker:
             raw[-1].text += " " + words
             raw[-1].end = end
         else:
-            raw.append(RawTurn(speaker=speaker, text=words, line=line, start=start, end=end, turn_id=str(cue_no)))
+            raw.append(
+                RawTurn(speaker=speaker, text=words, line=line, start=start, end=end, turn_id=str(cue_no))
+            )
     return [build_transcript(path, session_id_from(path), raw, roles, fmt, encoding)]
 
 
@@ -47,14 +55,22 @@ def _cues(path: Path, text: str):
         m = _TIMING.match(lines[i])
         if not m:
             if "-->" in lines[i]:
-                raise InputError(path, f"cannot read the cue timing {lines[i].strip()!r}", line=i + 1,
-                                 hint="cue timings look like 00:01:02.500 --> 00:01:05.000")
+                raise InputError(
+                    path,
+                    f"cannot read the cue timing {lines[i].strip()!r}",
+                    line=i + 1,
+                    hint="cue timings look like 00:01:02.500 --> 00:01:05.000",
+                )
             i += 1
             continue
         start, end = parse_clock(m[1]), parse_clock(m[2])
         if start is None or end is None:
-            raise InputError(path, f"cannot read the cue timing {lines[i].strip()!r}", line=i + 1,
-                             hint="cue timings look like 00:01:02.500 --> 00:01:05.000")
+            raise InputError(
+                path,
+                f"cannot read the cue timing {lines[i].strip()!r}",
+                line=i + 1,
+                hint="cue timings look like 00:01:02.500 --> 00:01:05.000",
+            )
         body, j = [], i + 1
         while j < len(lines) and lines[j].strip():
             body.append(lines[j].strip())
@@ -71,5 +87,5 @@ def _speaker(body: str) -> tuple[str | None, str]:
     body = _TAG.sub("", body).strip()
     prefix = _PREFIX.match(body)
     if prefix:
-        return prefix[1].strip(), body[prefix.end():].strip()
+        return prefix[1].strip(), body[prefix.end() :].strip()
     return None, body

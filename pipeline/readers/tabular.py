@@ -40,7 +40,10 @@ def parse_columns(spec: str | None) -> dict[str, str]:
         key, sep, col = part.partition("=")
         key = key.strip()
         if not sep or key not in FIELDS or not col.strip():
-            raise RuptureError(f"--columns: cannot read {part.strip()!r}; write FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
+            raise RuptureError(
+                f"--columns: cannot read {part.strip()!r}; "
+                f"write FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}"
+            )
         out[key] = col.strip()
     return out
 
@@ -62,8 +65,12 @@ def _resolve(path: Path, header: list[str], columns: dict[str, str]) -> dict[str
     for key in FIELDS:
         if key in columns:
             if columns[key] not in header:
-                raise InputError(path, f"has no column {columns[key]!r} (given for {key})",
-                                 line=1, hint=f"its columns are: {', '.join(header)}")
+                raise InputError(
+                    path,
+                    f"has no column {columns[key]!r} (given for {key})",
+                    line=1,
+                    hint=f"its columns are: {', '.join(header)}",
+                )
             found[key] = columns[key]
             continue
         for guess in GUESSES[key]:
@@ -72,13 +79,19 @@ def _resolve(path: Path, header: list[str], columns: dict[str, str]) -> dict[str
                 break
     for needed in ("speaker", "text"):
         if needed not in found:
-            raise InputError(path, f"has no {needed} column", line=1,
-                             hint=f'name it with --columns "{needed}=COLUMN"; its columns are: {", ".join(header)}')
+            raise InputError(
+                path,
+                f"has no {needed} column",
+                line=1,
+                hint=f'name it with --columns "{needed}=COLUMN"; its columns are: {", ".join(header)}',
+            )
     return found
 
 
 def read_table(
-    path: Path, roles: dict[str, str] | None = None, columns: dict[str, str] | None = None,
+    path: Path,
+    roles: dict[str, str] | None = None,
+    columns: dict[str, str] | None = None,
     delimiter: str | None = None,
 ) -> list[Transcript]:
     """Read a CSV/TSV transcript; a session column splits it into several sessions."""
@@ -97,16 +110,25 @@ def read_table(
             raise InputError(path, "row has no speaker", line=line, hint="fill the speaker column")
         sid = (row.get(cols["session"]) or "").strip() if "session" in cols else ""
         labels = (row.get(cols["labels"]) or "") if "labels" in cols else ""
-        sessions.setdefault(sid or session_id_from(path), []).append(RawTurn(
-            speaker=speaker, text=text, line=line,
-            start=read_time(path, line, row.get(cols["start"]), warnings, f"{cols['start']!r} time")
-            if "start" in cols else None,
-            end=read_time(path, line, row.get(cols["end"]), warnings, f"{cols['end']!r} time") if "end" in cols else None,
-            turn_id=(row.get(cols["turn_id"]) or "").strip() or None if "turn_id" in cols else None,
-            labels=[x.strip() for x in labels.split(";") if x.strip()],
-        ))
-    return [build_transcript(path, sid, raw, roles, "csv", encoding, warnings=_mine(warnings, raw))
-            for sid, raw in sessions.items()]
+        sessions.setdefault(sid or session_id_from(path), []).append(
+            RawTurn(
+                speaker=speaker,
+                text=text,
+                line=line,
+                start=read_time(path, line, row.get(cols["start"]), warnings, f"{cols['start']!r} time")
+                if "start" in cols
+                else None,
+                end=read_time(path, line, row.get(cols["end"]), warnings, f"{cols['end']!r} time")
+                if "end" in cols
+                else None,
+                turn_id=(row.get(cols["turn_id"]) or "").strip() or None if "turn_id" in cols else None,
+                labels=[x.strip() for x in labels.split(";") if x.strip()],
+            )
+        )
+    return [
+        build_transcript(path, sid, raw, roles, "csv", encoding, warnings=_mine(warnings, raw))
+        for sid, raw in sessions.items()
+    ]
 
 
 def _mine(warnings: list[str], raw: list[RawTurn]) -> list[str]:
@@ -139,13 +161,28 @@ def read_annomi(path: Path, roles: dict[str, str] | None = None) -> list[Transcr
         seen.add((tid, uid))
         sid = f"annomi-{tid}"
         who = row["interlocutor"].strip().lower()
-        meta.setdefault(sid, {k: row[k] for k in ("mi_quality", "topic", "video_title", "video_url") if k in row})
-        sessions.setdefault(sid, []).append(RawTurn(
-            speaker=ANNOMI_ROLES.get(who, who), text=row["utterance_text"], line=line,
-            start=read_time(path, line, row["timestamp"], warnings, "timestamp"), turn_id=uid,
-        ))
+        meta.setdefault(
+            sid, {k: row[k] for k in ("mi_quality", "topic", "video_title", "video_url") if k in row}
+        )
+        sessions.setdefault(sid, []).append(
+            RawTurn(
+                speaker=ANNOMI_ROLES.get(who, who),
+                text=row["utterance_text"],
+                line=line,
+                start=read_time(path, line, row["timestamp"], warnings, "timestamp"),
+                turn_id=uid,
+            )
+        )
     return [
-        build_transcript(path, sid, raw, roles, "annomi", encoding,
-                         {"corpus": "AnnoMI", "transcript_id": sid[7:], **meta[sid]}, warnings=_mine(warnings, raw))
+        build_transcript(
+            path,
+            sid,
+            raw,
+            roles,
+            "annomi",
+            encoding,
+            {"corpus": "AnnoMI", "transcript_id": sid[7:], **meta[sid]},
+            warnings=_mine(warnings, raw),
+        )
         for sid, raw in sessions.items()
     ]

@@ -56,12 +56,16 @@ def _read_line(path: Path, no: int, line: str, raw: list[RawTurn], warnings: lis
     stamp = _STAMP.match(line) or _BAD_STAMP.match(line)
     if stamp:
         start = read_time(path, no, stamp[0].strip("[]() "), warnings, "time stamp")
-        line = line[stamp.end():].lstrip()
+        line = line[stamp.end() :].lstrip()
     spk = _SPEAKER.match(line)
     if spk:
         raw.append(RawTurn(speaker=spk["spk"].strip(), text=spk["text"], line=no, start=start))
     elif raw:
         raw[-1].text += " " + line
     else:
-        raise InputError(path, "the first turn has no speaker prefix", line=no,
-                         hint="start each turn with 'T:' / 'P:' or a speaker name and a colon")
+        raise InputError(
+            path,
+            "the first turn has no speaker prefix",
+            line=no,
+            hint="start each turn with 'T:' / 'P:' or a speaker name and a colon",
+        )
