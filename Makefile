@@ -35,6 +35,18 @@ corpus: setup
 	$(BIN)/rupture corpus build data/corpus/sessions --out data/corpus
 	$(BIN)/rupture corpus stats data/corpus
 
+# The shipped default model: about 25 minutes on 2 CPU cores.
+train-default: setup
+	$(BIN)/rupture train --corpus data/corpus --out models/default --config models/default/train.toml --threads 1
+
+# Test-split targets, baselines and an inference benchmark; rewrites models/default/MODEL_CARD.md.
+evaluate-default: setup
+	$(BIN)/python scripts/evaluate_model.py --model models/default --corpus data/corpus --write-card
+
+# End-to-end annotate speed against the per-utterance peer approach (scripts/results/).
+bench: setup
+	$(BIN)/python scripts/bench_annotate.py
+
 schemas: setup
 	$(BIN)/python scripts/export_schemas.py
 

@@ -15,6 +15,7 @@ batches; :func:`annotate` overlaps it with reading (a prefetch thread) and writi
 
 Example:
     >>> import tempfile, pathlib
+    >>> from pipeline.labelset import load_labelset
     >>> class Quiet:  # a stand-in model that finds nothing
     ...     labelset, card = load_labelset(), {"name": "quiet"}
     ...     def predict(self, sessions, batch_size=64):
@@ -33,6 +34,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,8 +44,9 @@ from pipeline.batch import BatchReport, load_sessions
 from pipeline.cohort import cohort_frame, read_summaries, write_cohort_tables
 from pipeline.datamodel import Session, SessionSummary
 from pipeline.errors import RuptureError
-from pipeline.io import atomic_open, write_json, write_session_utterances
-from pipeline.labelset import LabelSet, load_labelset
+from pipeline.io import write_json, write_session_utterances
+from pipeline.labelset import LabelSet
+from pipeline.report import write_cohort_page, write_session_report
 from pipeline.summarise import summarise
 
 FORMATS = ("utterances", "reports", "csv", "parquet", "cohort-html")
@@ -77,7 +80,9 @@ class AnnotateConfig:
         self.out_dir = Path(self.out_dir)
         unknown = set(self.formats) - set(FORMATS)
         if unknown:
-            raise RuptureError(f"unknown --format {', '.join(sorted(unknown))}; choose from {', '.join(FORMATS)}")
+            raise RuptureError(
+                f"unknown --format {', '.join(sorted(unknown))}; choose from {', '.join(FORMATS)}"
+            )
 
 
 @dataclass
@@ -93,7 +98,11 @@ class AnnotateResult:
 
     def lines(self) -> list[str]:
         rate = self.utterances / self.seconds if self.seconds else 0.0
-        done = f"; {self.already_done} already done (skipped; --overwrite redoes them)" if self.already_done else ""
+        done = (
+            f"; {self.already_done} already done (skipped; --overwrite redoes them)"
+            if self.already_done
+            else ""
+        )
         return self.read.lines() + [
             f"annotated {self.written} sessions, {self.utterances} utterances in {self.seconds:.1f} s "
             f"({rate:.0f} utterances/s){done}"
@@ -132,8 +141,6 @@ def classify_and_summarise(
 
 def write_session_outputs(session: Session, summary: SessionSummary, config: AnnotateConfig) -> None:
     """Write one session's files; the summary goes last so it marks the session complete."""
-    from pipeline.report import write_session_report
-
     stem = file_stem(session.session_id)
     if "utterances" in config.formats:
         write_session_utterances(config.out_dir / "utterances" / f"{stem}.jsonl", session, config.no_text)
@@ -142,7 +149,9 @@ def write_session_outputs(session: Session, summary: SessionSummary, config: Ann
     write_json(summary_path(config.out_dir, session.session_id), summary)
 
 
-def process_batch(sessions: list[Session], classifier: Classifier, config: AnnotateConfig) -> list[SessionSummary]:
+def process_batch(
+    sessions: list[Session], classifier: Classifier, config: AnnotateConfig
+) -> list[SessionSummary]:
     """read+segment done -> classify batch -> summarise -> write: the unit an engine maps over."""
     out = []
     for session, summary in classify_and_summarise(sessions, classifier, config):
@@ -151,34 +160,44 @@ def process_batch(sessions: list[Session], classifier: Classifier, config: Annot
     return out
 
 
+def load_classifier(path: str | Path | None) -> Classifier:
+    """The model at ``path``, or the shipped default (``models/default``)."""
+    from pipeline.model import load_model
+
+    return load_model(path)
+
+
 # -- the runner -----------------------------------------------------------------------------------
 
 
-def annotate(inputs: list[str], config: AnnotateConfig, classifier: Classifier | None = None) -> AnnotateResult:
+def annotate(
+    inputs: list[str], config: AnnotateConfig, classifier: Classifier | None = None
+) -> AnnotateResult:
     """Annotate every transcript in ``inputs`` into ``config.out_dir`` (resumable; see the module doc)."""
     if classifier is None:
-        from pipeline.model import load_model
-
-        classifier = load_model()
+        classifier = load_classifier(None)
     result = AnnotateResult()
     started = time.perf_counter()
+    _remove_stale_parts(config.out_dir)
     reader = _Prefetch(load_sessions(inputs, config.input_format, config.roles, config.columns, result.read))
     progress = _Progress(config.progress)
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rupture-writer")
     pending: list[Future[None]] = []
     try:
-        for batch in _batches(reader, config, result, progress):
+        for batch in _batches(reader, config, result):
             for session, summary in classify_and_summarise(batch, classifier, config):
                 pending.append(writer.submit(write_session_outputs, session, summary, config))
             progress.advance(batch, reader.utterances_read - result.already_done_utterances)
             _raise_write_errors(pending)
-        writer.shutdown(wait=True)
+        futures.wait(pending)
         _raise_write_errors(pending)
     except BaseException:
         reader.stop()
-        writer.shutdown(wait=True, cancel_futures=True)
+        futures.wait(pending)  # sessions already classified are still written: nothing is lost
+        writer.shutdown(wait=False)
         progress.close()
         raise
+    writer.shutdown(wait=False)
     progress.close()
     result.written = sum(f.done() and not f.cancelled() for f in pending)
     result.seconds = time.perf_counter() - started
@@ -186,8 +205,15 @@ def annotate(inputs: list[str], config: AnnotateConfig, classifier: Classifier |
     return result
 
 
+def _remove_stale_parts(out_dir: Path) -> None:
+    """Temporary files a killed run left behind (a finished file is never a ``.part``)."""
+    for sub in ("", "utterances", "sessions", "reports"):
+        for part in (out_dir / sub).glob(".*.part"):
+            part.unlink(missing_ok=True)
+
+
 def _batches(
-    sessions: Iterable[Session], config: AnnotateConfig, result: AnnotateResult, progress: _Progress
+    sessions: Iterable[Session], config: AnnotateConfig, result: AnnotateResult
 ) -> Iterator[list[Session]]:
     batch: list[Session] = []
     for s in sessions:
@@ -212,8 +238,6 @@ def _raise_write_errors(pending: list[Future[None]]) -> None:
 
 
 def _finish(config: AnnotateConfig, classifier: Classifier, result: AnnotateResult) -> None:
-    from pipeline.report import write_cohort_page
-
     summaries = read_summaries(config.out_dir)
     frame = cohort_frame(summaries)
     write_cohort_tables(frame, config.out_dir, "csv" in config.formats, "parquet" in config.formats)
@@ -293,9 +317,3 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file atomically (used for HTML pages)."""
-    with atomic_open(path) as fh:
-        fh.write(text)

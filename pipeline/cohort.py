@@ -15,9 +15,7 @@ Example:
 
 from __future__ import annotations
 
-import json
 import statistics
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +25,7 @@ from pydantic import ConfigDict, Field, create_model
 from pipeline.datamodel import Episode, SegmentSummary, SessionSummary
 from pipeline.io import atomic_open
 from pipeline.labelset import load_labelset
-from pipeline.paths import data_schemas_dir
-from pipeline.schemas import register, schema_of
+from pipeline.schemas import register
 
 _GROUP_TEXT = {
     "n_{g}": (int, "Utterances carrying at least one {name} label."),
@@ -154,25 +151,8 @@ def write_cohort_tables(
 ) -> None:
     """Write ``cohort.csv`` and ``cohort.parquet`` atomically."""
     if csv:
-        with atomic_open(Path(out_dir, "cohort.csv"), newline="") as fh:
-            frame.to_csv(fh, index=False)
+        with atomic_open(Path(out_dir, "cohort.csv")) as fh:
+            fh.write(frame.to_csv(index=False))
     if parquet:
         with atomic_open(Path(out_dir, "cohort.parquet"), "wb") as fh:
             frame.to_parquet(fh, index=False)
-
-
-def write_schemas(directory: str | Path | None = None) -> list[Path]:
-    """Write the JSON Schemas of the summary models and cohort row into ``data_schemas/``."""
-    directory = Path(directory or data_schemas_dir())
-    out = []
-    for model in SUMMARY_SCHEMA_MODELS:
-        path = directory / f"{model.__name__.lower()}.schema.json"
-        with atomic_open(path) as fh:
-            json.dump(schema_of(model), fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        out.append(path)
-    return out
-
-
-if __name__ == "__main__" and sys.argv[1:] == ["--write-schemas"]:
-    print("\n".join(map(str, write_schemas())))

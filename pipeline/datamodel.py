@@ -70,7 +70,9 @@ class Utterance(_Model):
         False,
         description="True when start/end were interpolated by word count or estimated at 150 words a minute.",
     )
-    segment_index: int | None = Field(None, ge=1, description="1-based 5-minute 3RS segment holding the start.")
+    segment_index: int | None = Field(
+        None, ge=1, description="1-based 5-minute 3RS segment holding the start."
+    )
     marks: list[str] = Field(
         default_factory=list,
         description="Non-verbal notes kept from the transcript: pause, long pause, laughs, inaudible, ...",
@@ -95,7 +97,8 @@ class Transcript(_Model):
         None, description="Already segmented utterances (our JSONL, ConvoKit); kept as they are."
     )
     warnings: list[str] = Field(
-        default_factory=list, description="Problems the reader worked around (file:line: what and what was done)."
+        default_factory=list,
+        description="Problems the reader worked around (file:line: what and what was done).",
     )
 
 
@@ -118,7 +121,9 @@ class SegmentRating(_Model):
     segment_index: int = Field(ge=1)
     withdrawal_significance: int = Field(ge=1, le=5)
     confrontation_significance: int = Field(ge=1, le=5)
-    resolution: int | None = Field(None, ge=1, le=5, description="Rated only when the segment holds a rupture.")
+    resolution: int | None = Field(
+        None, ge=1, le=5, description="Rated only when the segment holds a rupture."
+    )
 
 
 class SessionRating(_Model):
@@ -236,8 +241,9 @@ class SegmentSummary(_Model):
     )
     repair_score: float | None = Field(
         None,
-        description="Mean repair of the episodes with a marker in the segment (0 unaddressed, 0.5 addressed, "
-        "1 resolved); the figure resolution is rated from. Null without a marker.",
+        description="Mean repair score of the episodes with a marker in the segment (0 unaddressed, 0.5 "
+        "addressed, 1 resolved; halved for redirect-only repair, -0.25 for therapist contributions during "
+        "the episode); the figure resolution is rated from. Null without a marker.",
     )
     times_estimated: bool = Field(False, description="True when the segment's times were estimated.")
 
@@ -245,7 +251,7 @@ class SegmentSummary(_Model):
 class SessionSummary(_Model):
     """Everything the pipeline says about one classified session (codebook sections 5 and 6)."""
 
-    session_id: str
+    session_id: str = Field(description="Session id; names the session's files in the annotate output.")
     source: str | None = Field(None, description="Path of the transcript the session was read from.")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Metadata carried from the reader.")
     labelset_version: str = Field(description="Version of the label set the labels come from.")
@@ -260,8 +266,8 @@ class SessionSummary(_Model):
     duration_seconds: float = Field(description="End of the last utterance (or its start) in seconds.")
     n_turns: int = Field(description="Number of turns.")
     n_utterances: int = Field(description="Number of utterances classified.")
-    n_patient_utterances: int
-    n_therapist_utterances: int
+    n_patient_utterances: int = Field(description="Utterances with role patient.")
+    n_therapist_utterances: int = Field(description="Utterances with role therapist.")
     label_counts: dict[str, int] = Field(
         description="For every label id of the label set: number of utterances carrying it."
     )
@@ -275,7 +281,7 @@ class SessionSummary(_Model):
         description="group_counts per 100 utterances of the role the group applies to."
     )
     episodes: list[Episode] = Field(description="Rupture episodes in order (codebook section 6).")
-    n_episodes: int
+    n_episodes: int = Field(description="Number of rupture episodes.")
     n_addressed: int = Field(description="Episodes with a resolution strategy inside or right after them.")
     n_resolved: int = Field(description="Episodes addressed and followed by the patient re-engaging.")
     median_time_to_repair: float | None = Field(
@@ -283,7 +289,7 @@ class SessionSummary(_Model):
     )
     segments: list[SegmentSummary] = Field(description="One entry per 5-minute segment, in order.")
     repair_score: float | None = Field(
-        None, description="Mean repair of all episodes (0 none, 0.5 addressed, 1 resolved); null if none."
+        None, description="Mean repair score of all episodes (as for segments); null if none."
     )
     therapist_contribution: int = Field(
         ge=1, le=5, description="Session rating 1-5 from therapist-contribution labels per 10 minutes."

@@ -37,12 +37,8 @@ def schema_of(model: type[BaseModel]) -> dict[str, Any]:
 
 def all_schemas() -> dict[str, dict[str, Any]]:
     """``{file name: schema}`` for every registered model."""
-    _load_summary_models()
+    import pipeline.cohort  # noqa: F401  registers the cohort row
+
+    for model in (datamodel.Episode, datamodel.SegmentSummary, datamodel.SessionSummary):
+        SCHEMA_MODELS.setdefault(model.__name__.lower(), model)
     return {f"{name}.schema.json": schema_of(model) for name, model in SCHEMA_MODELS.items()}
-
-
-def _load_summary_models() -> None:
-    for name in ("Episode", "SegmentSummary", "SessionSummary", "CohortRow"):
-        model = getattr(datamodel, name, None)
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            SCHEMA_MODELS.setdefault(name.lower(), model)

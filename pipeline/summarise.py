@@ -14,11 +14,13 @@ The rules follow codebook sections 5 and 6 and work on ``Utterance.labels``, gol
   patient takes up the work again after the repair.
 * **Therapist contributions** are counted in the window before the first marker (``before``) and from
   the first marker to the end of the follow window (``during``).
-* **Segment and session ratings** map one figure each through ordinal thresholds fitted to the corpus's
-  hand-coded ratings by ``scripts/fit_rating_rule.py`` (stored in ``pipeline/rating_rule.json``):
-  a rating is ``1 + the number of thresholds the figure reaches``. The figures are: withdrawal
-  (confrontation) marker utterances in the segment; the mean repair score of the episodes with a marker
-  in the segment (0 unaddressed, 0.5 addressed, 1 resolved; no rating without a marker);
+* **Segment and session ratings** map one figure each through ordinal thresholds fitted (quadratic-weighted
+  kappa) to the corpus's hand-coded ratings by ``scripts/fit_rating_rule.py`` (stored in
+  ``pipeline/rating_rule.json``): a rating is ``1 + the number of thresholds the figure reaches``.
+  The figures are: withdrawal
+  (confrontation) marker utterances in the segment; the mean :func:`repair_score` of the episodes with a
+  marker in the segment (0 unaddressed, 0.5 addressed, 1 resolved, less for redirect-only repair or
+  therapist contributions during the episode; no rating without a marker);
   therapist-contribution utterances per 10 minutes; and the mean repair score of all episodes.
 
 Example:
@@ -71,13 +73,24 @@ class RatingRule:
     thresholds: dict[str, tuple[float, ...]]
 
     def rate(self, name: str, value: float) -> int:
-        """``1 + the number of thresholds value reaches``, capped at 5."""
+        """``1 + the number of thresholds value reaches``, capped at 5.
+
+        Example:
+            >>> RatingRule("v", {"withdrawal": (1, 1, 3, 6)}).rate("withdrawal", 3)
+            4
+        """
         return min(5, 1 + sum(value >= t for t in self.thresholds[name]))
 
 
 @lru_cache(maxsize=4)
 def load_rating_rule(path: str | Path | None = None) -> RatingRule:
-    """Read the fitted rule (``pipeline/rating_rule.json`` by default)."""
+    """Read the fitted rule (``pipeline/rating_rule.json`` by default).
+
+    Example:
+        >>> rule = load_rating_rule()
+        >>> rule.rate("withdrawal", 0), rule.rate("confrontation", 0)
+        (1, 1)
+    """
     doc = json.loads(Path(path or RATING_RULE_PATH).read_text(encoding="utf-8"))
     never = float("inf")  # stored as null: that level is never reached
     thresholds = {k: tuple(never if t is None else float(t) for t in doc["thresholds"][k]) for k in RATINGS}
@@ -85,7 +98,10 @@ def load_rating_rule(path: str | Path | None = None) -> RatingRule:
 
 
 def fit_thresholds(values: Sequence[float], gold: Sequence[int]) -> tuple[float, ...]:
-    """Choose four rising thresholds that maximise exact agreement with gold 1-5 ratings (ties: lower MAE).
+    """Choose four rising thresholds that best agree with gold 1-5 ratings.
+
+    Agreement is quadratic-weighted kappa (ratings are ordinal: a 4 for a gold 5 is nearly right),
+    ties broken by exact agreement. Candidates are the midpoints between observed values, and "never".
 
     Example:
         >>> fit_thresholds([0, 0, 1, 1, 3], [1, 1, 3, 3, 4])
@@ -93,15 +109,34 @@ def fit_thresholds(values: Sequence[float], gold: Sequence[int]) -> tuple[float,
     """
     xs = sorted(set(values))
     cuts = [(a + b) / 2 for a, b in zip(xs, xs[1:], strict=False)] + [float("inf")]
-    best: tuple[tuple[int, float], tuple[float, ...]] | None = None
+    best: tuple[tuple[float, int], tuple[float, ...]] | None = None
     for cand in combinations_with_replacement(cuts, 4):
         pred = [min(5, 1 + sum(v >= t for t in cand)) for v in values]
-        exact = sum(p == g for p, g in zip(pred, gold, strict=True))
-        mae = sum(abs(p - g) for p, g in zip(pred, gold, strict=True))
-        key = (exact, -mae)
+        key = (round(weighted_kappa(pred, gold), 9), sum(p == g for p, g in zip(pred, gold, strict=True)))
         if best is None or key > best[0]:
             best = (key, cand)
     return best[1] if best else (float("inf"),) * 4
+
+
+def weighted_kappa(pred: Sequence[int], gold: Sequence[int], k: int = 5) -> float:
+    """Quadratic-weighted Cohen's kappa of two 1..k ratings (0 when undefined).
+
+    Example:
+        >>> weighted_kappa([1, 2, 3], [1, 2, 3]), weighted_kappa([1, 1], [1, 1])
+        (1.0, 0.0)
+    """
+    n = len(gold)
+    if n == 0:
+        return 0.0
+    obs = [[0.0] * k for _ in range(k)]
+    for p, g in zip(pred, gold, strict=True):
+        obs[p - 1][g - 1] += 1
+    rows = [sum(r) for r in obs]
+    cols = [sum(obs[i][j] for i in range(k)) for j in range(k)]
+    w = [[(i - j) ** 2 for j in range(k)] for i in range(k)]
+    observed = sum(w[i][j] * obs[i][j] for i in range(k) for j in range(k))
+    expected = sum(w[i][j] * rows[i] * cols[j] / n for i in range(k) for j in range(k))
+    return 1.0 - observed / expected if expected else 0.0
 
 
 # -- helpers over utterances ----------------------------------------------------------------------
@@ -157,7 +192,15 @@ def _substantive(u: Utterance) -> bool:
 
 
 def find_episodes(utts: list[Utterance], labelset: LabelSet | None = None) -> list[Episode]:
-    """Rupture episodes of a session's utterances (in order), per codebook section 6."""
+    """Rupture episodes of a session's utterances (in order), per codebook section 6.
+
+    Example:
+        >>> from pipeline.datamodel import Utterance
+        >>> us = [Utterance(session_id="s", turn_id=str(i), utterance_index=i, role="patient", text="Dunno.",
+        ...                 start=t, labels=["wd_minimal_response"]) for i, t in enumerate([0, 60, 400])]
+        >>> [e.marker_utterances for e in find_episodes(us)]  # 340 s apart, but within six turns
+        [[0, 1, 2]]
+    """
     groups = _groups(labelset or load_labelset())
     turns = _turn_ordinals(utts)
     marker_pos = [i for i, u in enumerate(utts) if groups.of(u) & set(MARKER_GROUPS)]
@@ -233,8 +276,14 @@ def _reengaged(utts: list[Utterance], groups: _Groups, after: int) -> bool:
 
 
 def repair_score(e: Episode) -> float:
-    """0 for an unaddressed episode, 0.5 addressed, 1 resolved."""
-    return 1.0 if e.resolved else 0.5 if e.addressed else 0.0
+    """0 unaddressed, 0.5 addressed, 1 resolved; halved when the only strategy is ``rs_redirect`` (steering
+    back without exploring), and 0.25 less when the therapist contributed to the rupture during it."""
+    score = 1.0 if e.resolved else 0.5 if e.addressed else 0.0
+    if e.strategies and set(e.strategies) <= {"rs_redirect"}:
+        score *= 0.5
+    if e.contributions_during:
+        score -= 0.25
+    return max(score, 0.0)
 
 
 # -- segments and the session ---------------------------------------------------------------------
@@ -281,7 +330,15 @@ def _segment(
 
 
 def session_duration(session: Session) -> float:
-    """Seconds from 0 to the end (or start) of the last timed utterance."""
+    """Seconds from 0 to the end (or start) of the last timed utterance.
+
+    Example:
+        >>> from pipeline.datamodel import Utterance
+        >>> u = Utterance(session_id="s", turn_id="0", utterance_index=0, role="patient", text="Hi.",
+        ...               start=1, end=3)
+        >>> session_duration(Session(session_id="s", utterances=[u]))
+        3.0
+    """
     times = [u.end if u.end is not None else u.start for u in session.utterances]
     return max((t for t in times if t is not None), default=0.0)
 
@@ -341,5 +398,5 @@ def summarise(
 def _model_info(card: dict[str, Any] | None) -> dict[str, Any]:
     if not card:
         return {}
-    keep = ("name", "version", "base_model", "created", "labelset")
+    keep = ("name", "version", "base_model", "finetune", "data_hash", "created")
     return {k: card[k] for k in keep if k in card} or {"name": str(card.get("name", "unknown"))}

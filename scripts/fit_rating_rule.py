@@ -17,7 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.datamodel import Session
-from pipeline.summarise import RATING_RULE_PATH, RATINGS, RatingRule, fit_thresholds, load_rating_rule, summarise
+from pipeline.summarise import (
+    RATING_RULE_PATH,
+    RATINGS,
+    RatingRule,
+    fit_thresholds,
+    load_rating_rule,
+    summarise,
+    weighted_kappa,
+)
 
 Pairs = dict[str, tuple[list[float], list[int]]]
 
@@ -56,8 +64,11 @@ def pairs(sessions: list[Session]) -> Pairs:
             add("confrontation", seg.confrontation_markers, g.confrontation_significance)
             add("resolution", seg.repair_score, g.resolution)
         if s.session_rating:
-            add("therapist_contribution", summary.group_rates_per_10_min["therapist_contribution"],
-                s.session_rating.therapist_contribution)
+            add(
+                "therapist_contribution",
+                summary.group_rates_per_10_min["therapist_contribution"],
+                s.session_rating.therapist_contribution,
+            )
             add("overall_resolution", summary.repair_score, s.session_rating.overall_resolution)
     return out
 
@@ -72,6 +83,7 @@ def agreement(rule: RatingRule, data: Pairs) -> dict[str, dict[str, float]]:
             "exact": round(sum(p == y for p, y in zip(pred, ys, strict=True)) / n, 3),
             "within_1": round(sum(abs(p - y) <= 1 for p, y in zip(pred, ys, strict=True)) / n, 3),
             "mae": round(sum(abs(p - y) for p, y in zip(pred, ys, strict=True)) / n, 3),
+            "weighted_kappa": round(weighted_kappa(pred, ys), 3),
         }
     return out
 
@@ -84,13 +96,16 @@ def main() -> None:
     sessions = load(args.corpus)
     train = pairs([s for s in sessions if s.split == "train"])
     dev = pairs([s for s in sessions if s.split == "dev"])
-    thresholds = {k: fit_thresholds(*train[k]) if train[k][0] else load_rating_rule().thresholds[k] for k in RATINGS}
+    thresholds = {
+        k: fit_thresholds(*train[k]) if train[k][0] else load_rating_rule().thresholds[k] for k in RATINGS
+    }
     version = "fit-" + datetime.now(UTC).strftime("%Y%m%d%H%M")
     rule = RatingRule(version=version, thresholds=thresholds)
     doc = {
         "version": version,
         "description": "Ordinal thresholds: rating = 1 + number of thresholds the figure reaches "
-        "(null: never). Fitted by scripts/fit_rating_rule.py on the corpus train split's gold labels.",
+        "(null: never). Fitted by scripts/fit_rating_rule.py on the corpus train split's gold labels, "
+        "maximising quadratic-weighted kappa (ties: exact agreement).",
         "figures": {
             "withdrawal": "withdrawal marker utterances in the segment",
             "confrontation": "confrontation marker utterances in the segment",

@@ -1,10 +1,8 @@
-"""The ``rupture`` command line. Each command module registers itself on ``app``."""
+"""The ``rupture`` command line. Each command module registers itself on ``app`` when imported."""
 
 from __future__ import annotations
 
+from pipeline.cli import annotate, corpus, evaluate, export, segment, train  # noqa: F401
 from pipeline.cli._app import app
-
-# Importing a module registers its command(s) on ``app``.
-from pipeline.cli import corpus, segment  # noqa: E402,F401
 
 __all__ = ["app"]
