@@ -8,11 +8,17 @@ Example:
 
 from __future__ import annotations
 
-from pipeline.model.classifier import RuptureClassifier
-from pipeline.model.config import TrainConfig, load_train_config
-from pipeline.model.data import TrainingSession, load_training_data
-from pipeline.model.store import load_model
-from pipeline.model.train import TrainResult, train_model
+import warnings
+
+# peft still calls a transformers method that transformers 5 deprecates; the warning says nothing
+# a user can act on.
+warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+
+from pipeline.model.classifier import RuptureClassifier  # noqa: E402
+from pipeline.model.config import TrainConfig, load_train_config  # noqa: E402
+from pipeline.model.data import TrainingSession, load_training_data  # noqa: E402
+from pipeline.model.store import load_model  # noqa: E402
+from pipeline.model.train import TrainResult, train_model  # noqa: E402
 
 __all__ = [
     "RuptureClassifier",
