@@ -61,7 +61,11 @@ class TrainConfig(BaseModel):
     min_dev_positives: int = Field(
         2, description="Below this many dev positives a label gets the global threshold."
     )
-    precision: Literal["auto", "fp32", "bf16"] = Field("auto", description="Inference precision on CPU.")
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        "fp32",
+        description="Inference precision: fp32 gives the same predictions on every machine; bf16 (opt-in) "
+        "is faster where the CPU supports it, within 0.01 macro-F1; auto uses bf16 where supported.",
+    )
     dev_fraction: float = Field(
         0.15, description="Share of sessions held out for dev when data has no splits."
     )
