@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import urllib3  # noqa: F401  imported before sockets are blocked: its import-time IPv6 probe opens
+
 #                (never connects) a socket, which pytest-socket would report as a blocked call
 
 os.environ["HF_HUB_OFFLINE"] = "1"

@@ -151,7 +151,8 @@ def cv_command(
         str | None, Opt("--base-model", help="Base encoder folder (default: package).")
     ] = None,
     split: Annotated[
-        str, Opt("--split", help="Corpus splits to fold over; the default keeps the test split held out ('all': every split).")
+        str,
+        Opt("--split", help="Splits to fold over (default keeps test out; 'all': every split)."),
     ] = "train,dev",
     work: Annotated[Path | None, Opt("--work", help="Keep the fold models in this folder.")] = None,
     device: Annotated[str, Opt("--device", help="cpu, cuda or auto.")] = "cpu",
