@@ -45,7 +45,7 @@ evaluate-default: setup
 
 # End-to-end annotate speed against the per-utterance peer approach (scripts/results/).
 bench: setup
-	$(BIN)/python scripts/bench_annotate.py
+	$(BIN)/python scripts/bench_annotate.py --ray
 
 schemas: setup
 	$(BIN)/python scripts/export_schemas.py
