@@ -247,7 +247,7 @@ def test_bad_turn_labels_are_one_line_input_errors(tmp_path):
     with pytest.raises(InputError, match="unknown label id 'wd_nonsense'"):
         read_turn_labels(p)
     p.write_text("session,turn,labels\n")
-    with pytest.raises(InputError, match="lacks column"):
+    with pytest.raises(InputError, match="is not a gold file"):
         read_turn_labels(p)
 
 

@@ -74,28 +74,17 @@ def read_turn_labels(path: str | Path, labelset: LabelSet | None = None) -> dict
         >>> read_turn_labels(p)["s1"]["4"]
         ['wd_denial', 'cf_defend_self']
     """
+    from pipeline.evaluate.gold import read_gold_csv  # the one reader of gold files
+
     path, labelset = Path(path), labelset or load_labelset()
-    known = set(labelset.ids)
-    out: dict[str, dict[str, list[str]]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in TURN_CSV_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(
-                path, f"lacks column(s) {', '.join(missing)}", hint="header: session_id,turn_id,labels"
-            )
-        for no, row in enumerate(reader, start=2):
-            labels = [x.strip() for x in (row["labels"] or "").split(";") if x.strip()]
-            unknown = [x for x in labels if x not in known]
-            if unknown:
-                raise InputError(
-                    path,
-                    f"unknown label id {unknown[0]!r}",
-                    line=no,
-                    hint=f"ids of {labelset.name} v{labelset.version}, joined by ';'",
-                )
-            out.setdefault(row["session_id"].strip(), {})[row["turn_id"].strip()] = labels
-    return out
+    gold = read_gold_csv(path, labelset)
+    if gold.grain != "turn":
+        raise InputError(path, "is not a turn-level label file", hint="header: session_id,turn_id,labels")
+    order = {lab: i for i, lab in enumerate(labelset.ids)}
+    return {
+        sid: {tid: sorted(labels, key=order.__getitem__) for tid, labels in turns.items()}
+        for sid, turns in gold.turns.items()
+    }
 
 
 def load_turn_labelled(
