@@ -7,6 +7,7 @@ to 127.0.0.1 (pytest-socket's ``allow_hosts``); nothing leaves the machine.
 from __future__ import annotations
 
 import builtins
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ def local_ray():
     ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install .[ray])")
     ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False)
     yield ray
+    time.sleep(2)  # let Ray Data's executor threads finish before the driver disconnects
     ray.shutdown()
 
 

@@ -153,6 +153,9 @@ def annotate_ray(
             card = _run(ray, batches, config, model_path, cpus_per_worker, num_cpus, result)
     finally:
         if started_ray:
+            # Ray Data's executor threads wind down after the last batch; disconnecting the driver
+            # before they have was seen to end the process with exit code 1 (ray 2.60).
+            time.sleep(2)
             ray.shutdown()
     result.seconds = time.perf_counter() - started
     if card is None:  # nothing to do (all done already): the card for run.json without Ray
