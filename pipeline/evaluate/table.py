@@ -51,6 +51,21 @@ def format_result(res: EvaluationResult) -> str:
     return "\n".join(lines)
 
 
+def _score_row(row: str, name: str, s, ci: str) -> str:
+    """One label's or group's scores in the table's row format."""
+    return row.format(
+        name,
+        s.support,
+        s.predicted,
+        _f(s.precision),
+        _f(s.recall),
+        _f(s.f1),
+        _f(s.kappa, 6),
+        _f(s.average_precision),
+        ci,
+    )
+
+
 def _label_lines(res: EvaluationResult) -> list[str]:
     row = "{:<34} {:>7} {:>5} {:>5} {:>5} {:>5} {:>6} {:>5}  {}"
     out = [
@@ -62,19 +77,7 @@ def _label_lines(res: EvaluationResult) -> list[str]:
         if not s.support and not s.predicted:
             hidden += 1
             continue
-        out.append(
-            row.format(
-                lab,
-                s.support,
-                s.predicted,
-                _f(s.precision),
-                _f(s.recall),
-                _f(s.f1),
-                _f(s.kappa, 6),
-                _f(s.average_precision),
-                _ci(res, f"label.{lab}.f1"),
-            )
-        )
+        out.append(_score_row(row, lab, s, _ci(res, f"label.{lab}.f1")))
     if hidden:
         out.append(f"({hidden} labels with no gold and no prediction not shown; see --json)")
     out += [
@@ -83,19 +86,7 @@ def _label_lines(res: EvaluationResult) -> list[str]:
         row.format("group", "support", "pred", "P", "R", "F1", "kappa", "AP", "F1 95% CI"),
     ]
     for g, s in res.groups.items():
-        out.append(
-            row.format(
-                g,
-                s.support,
-                s.predicted,
-                _f(s.precision),
-                _f(s.recall),
-                _f(s.f1),
-                _f(s.kappa, 6),
-                _f(s.average_precision),
-                _ci(res, f"group.{g}.f1"),
-            )
-        )
+        out.append(_score_row(row, g, s, _ci(res, f"group.{g}.f1")))
     n_macro = sum(s.support > 0 for s in res.labels.values())
     out += [
         "",
