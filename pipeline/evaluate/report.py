@@ -35,6 +35,11 @@ GROUP_COLOURS = {
 }
 
 
+def _score_cells(name: str, s, ci) -> list:
+    """One label's or group's cells in the scores tables."""
+    return [name, s.support, s.predicted, s.precision, s.recall, s.f1, s.kappa, s.average_precision, _ci(ci)]
+
+
 def _svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
@@ -204,17 +209,7 @@ def result_section(res: EvaluationResult) -> str:
             "(unweighted mean over labels with support &gt; 0)</p>"
         )
         rows = [
-            [
-                lab,
-                s.support,
-                s.predicted,
-                s.precision,
-                s.recall,
-                s.f1,
-                s.kappa,
-                s.average_precision,
-                _ci(res.ci.get(f"label.{lab}.f1")),
-            ]
+            _score_cells(lab, s, res.ci.get(f"label.{lab}.f1"))
             for lab, s in res.labels.items()
             if s.support or s.predicted
         ]
@@ -223,20 +218,7 @@ def result_section(res: EvaluationResult) -> str:
             _table(["label", "support", "predicted", "P", "R", "F1", "kappa", "AP", "F1 95% CI"], rows),
             label_f1_plot(res),
         ]
-        grows = [
-            [
-                g,
-                s.support,
-                s.predicted,
-                s.precision,
-                s.recall,
-                s.f1,
-                s.kappa,
-                s.average_precision,
-                _ci(res.ci.get(f"group.{g}.f1")),
-            ]
-            for g, s in res.groups.items()
-        ]
+        grows = [_score_cells(g, s, res.ci.get(f"group.{g}.f1")) for g, s in res.groups.items()]
         parts += [
             "<h3>Groups</h3>",
             _table(["group", "support", "predicted", "P", "R", "F1", "kappa", "AP", "F1 95% CI"], grows),
