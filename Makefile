@@ -37,7 +37,7 @@ corpus: setup
 
 # The shipped default model: about 25 minutes on 2 CPU cores.
 train-default: setup
-	$(BIN)/rupture train --corpus data/corpus --out models/default --config models/default/train.toml --threads 1
+	$(BIN)/rupture train --corpus data/corpus --out models/default --config models/default/train.toml --threads 2
 
 # Test-split targets, baselines and an inference benchmark; rewrites models/default/MODEL_CARD.md.
 evaluate-default: setup

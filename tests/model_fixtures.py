@@ -107,4 +107,5 @@ def tiny_config():
         encode_batch_size=16,
         precision="fp32",
         lora_layers=[1],
+        pool_layers=[-2, -1],
     )

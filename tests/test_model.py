@@ -165,16 +165,80 @@ def test_labels_and_scores_are_masked_by_role(tiny_model):
 
 def test_thresholds_decide_the_labels(tiny_model, tiny_sessions):
     ls = tiny_model.labelset
-    saved = dict(tiny_model.thresholds)
+    saved, saved_groups = dict(tiny_model.thresholds), dict(tiny_model.group_thresholds)
     try:
         tiny_model.thresholds = dict.fromkeys(ls.ids, 1.01)
+        tiny_model.group_thresholds = {}
         assert all(not u.labels for s in tiny_model.predict(tiny_sessions[:2]) for u in s.utterances)
         tiny_model.thresholds = saved
         for s in tiny_model.predict(tiny_sessions[:2]):
             for u in s.utterances:
                 assert u.labels == [lab for lab in ls.ids if lab in u.scores and u.scores[lab] >= saved[lab]]
     finally:
-        tiny_model.thresholds = saved
+        tiny_model.thresholds, tiny_model.group_thresholds = saved, saved_groups
+
+
+def test_group_threshold_reports_the_groups_top_label(tiny_model, tiny_sessions):
+    ls = tiny_model.labelset
+    saved, saved_groups = dict(tiny_model.thresholds), dict(tiny_model.group_thresholds)
+    try:
+        tiny_model.thresholds = dict.fromkeys(ls.ids, 1.01)  # no label passes on its own
+        tiny_model.group_thresholds = {"withdrawal": 0.0}
+        for s in tiny_model.predict(tiny_sessions[:2]):
+            for u in s.utterances:
+                if u.role == "patient":
+                    top = max(ls.ids_in_group("withdrawal"), key=lambda lab: u.scores[lab])
+                    assert u.labels == [top]
+                else:
+                    assert u.labels == []
+    finally:
+        tiny_model.thresholds, tiny_model.group_thresholds = saved, saved_groups
+
+
+def test_group_decision_on_scores():
+    from pipeline.model.thresholds import decide, group_columns, tune_group_thresholds
+
+    columns = group_columns(["wd_a", "wd_b", "cf_c"], {"wd_a": "w", "wd_b": "w", "cf_c": "c"})
+    probs = np.array([[0.30, 0.40, 0.2], [0.10, 0.05, 0.9], [0.60, 0.30, 0.1]])
+    applies = np.ones_like(probs, dtype=bool)
+    label_t = np.array([0.5, 0.5, 0.5])
+    hit = decide(probs, applies, label_t, columns, {"w": 0.35})
+    # row 0: withdrawal fires at 0.40, no label passes 0.5: its top label wd_b is reported;
+    # row 1: below the group threshold; row 2: wd_a passes on its own, nothing is added
+    assert hit.tolist() == [[False, True, False], [False, False, True], [True, False, False]]
+    assert not decide(probs, ~applies, label_t, columns, {"w": 0.0}).any()  # never where a label cannot apply
+    gold = np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    tuned = tune_group_thresholds(probs, gold, applies, columns, min_positives=2)
+    assert set(tuned) == {"w"} and 0.1 < tuned["w"] <= 0.4  # "c" has one positive: no threshold
+
+
+def test_pooled_layers_match_between_cached_training_and_inference(
+    tiny_encoder_dir, tiny_config, tiny_sessions
+):
+    torch.manual_seed(2)
+    net, tok, _, cfg, ls = _net(tiny_encoder_dir, tiny_config)
+    assert (
+        net.pool_layers == [-2, -1]
+        and net.head.norm.normalized_shape[0] == 2 * net.encoder.config.hidden_size
+    )
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.5)
+    prep = prepare(from_sessions(tiny_sessions[:2]), tok, ls, cfg.max_length)
+    trainer = Trainer(net, tok, cfg, ls, "cpu", progress=False)
+    trainer.frozen_pass(prep)
+    net.eval()
+    with torch.no_grad():
+        cached = trainer._vectors_of(prep)
+        direct = torch.cat([net.encode(*_padded(p.ids, tok.pad_token_id)) for p in prep])
+    np.testing.assert_allclose(cached.numpy(), direct.numpy(), atol=1e-5)
+
+
+def _padded(ids: list[list[int]], pad_id: int):
+    from pipeline.model.encoding import pad_batch
+
+    return pad_batch(ids, pad_id, exact=False)
 
 
 def test_label_set_mismatch_is_refused(tmp_path, trained_dir):

@@ -82,18 +82,37 @@ class ContextHead(nn.Module):
 
 
 class RuptureNet(nn.Module):
-    """Encoder (a Hugging Face ``AutoModel``, possibly with LoRA adapters) plus :class:`ContextHead`."""
+    """Encoder (a Hugging Face ``AutoModel``, possibly with LoRA adapters) plus :class:`ContextHead`.
 
-    def __init__(self, encoder: nn.Module, head: ContextHead, pooling: str = "mean"):
+    ``pool_layers`` picks the encoder outputs pooled into the utterance vector, as indices into the
+    encoder's hidden states (0: embeddings, -1: last layer); their pooled vectors are joined side by
+    side. The upper middle layers keep more of an utterance's wording than the last layer of a
+    sentence-similarity encoder, and the wording carries many markers ("fine", "whatever").
+    """
+
+    def __init__(
+        self,
+        encoder: nn.Module,
+        head: ContextHead,
+        pooling: str = "mean",
+        pool_layers: list[int] | None = None,
+    ):
         super().__init__()
         self.encoder = encoder
         self.head = head
         self.pooling = pooling
+        self.pool_layers = list(pool_layers) if pool_layers else [-1]
+
+    def _pool_states(self, hidden_states, attention_mask: torch.Tensor) -> torch.Tensor:
+        return torch.cat([pool(hidden_states[i], attention_mask, self.pooling) for i in self.pool_layers], -1)
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """``[batch, tokens]`` -> ``[batch, enc_dim]`` utterance vectors."""
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        return pool(hidden, attention_mask, self.pooling)
+        if self.pool_layers == [-1]:
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return pool(hidden, attention_mask, self.pooling)
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+        return self._pool_states(out.hidden_states, attention_mask)
 
     def layers(self) -> nn.ModuleList | None:
         """The encoder's transformer layers when it is BERT-like (``.encoder.layer``), else ``None``."""
@@ -106,7 +125,7 @@ class RuptureNet(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Utterance vectors and the token states entering layer ``k`` (what :meth:`encode_upper` takes)."""
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
-        return pool(out.last_hidden_state, attention_mask, self.pooling), out.hidden_states[k]
+        return self._pool_states(out.hidden_states, attention_mask), out.hidden_states[k]
 
     def encode_upper(self, states: torch.Tensor, attention_mask: torch.Tensor, k: int) -> torch.Tensor:
         """Run layers ``k..`` on cached token states -> utterance vectors (same as :meth:`encode`)."""
@@ -116,6 +135,11 @@ class RuptureNet(nn.Module):
         mask = create_bidirectional_mask(
             config=base.config, inputs_embeds=states, attention_mask=attention_mask
         )
-        for layer in self.layers()[k:]:
+        layers = self.layers()
+        hidden_states: list[torch.Tensor | None] = [None] * k + [states]
+        for layer in layers[k:]:
             states = layer(states, mask)
-        return pool(states, attention_mask, self.pooling)
+            hidden_states.append(states)
+        if any(hidden_states[i] is None for i in self.pool_layers):
+            raise ValueError(f"pool_layers {self.pool_layers} reach below the cached layer {k}")
+        return self._pool_states(hidden_states, attention_mask)

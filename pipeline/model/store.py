@@ -2,7 +2,8 @@
 
 A model directory holds ``model.safetensors`` (LoRA adapters, context layer and heads; the whole
 encoder only after full fine-tuning), ``model.json`` (architecture, base encoder and its
-fingerprint, label-set fingerprint), ``thresholds.json``, ``labelset.json``, ``train_config.json``,
+fingerprint, label-set fingerprint), ``thresholds.json``, ``group_thresholds.json`` (optional),
+``labelset.json``, ``train_config.json``,
 ``training_data.json`` (data hash and counts), ``metrics.json``, ``card.json`` and ``MODEL_CARD.md``.
 The base encoder's weights are not copied: they come from the installed package or a folder.
 
@@ -54,6 +55,7 @@ def architecture_of(cfg, base_spec: str, base_dir: Path, labelset: LabelSet) -> 
         },
         "max_length": cfg.max_length,
         "pooling": cfg.pooling,
+        "pool_layers": cfg.pool_layers,
         "precision": cfg.precision,
     }
 
@@ -79,10 +81,18 @@ def build_net(arch: dict[str, Any], base_dir: Path, labelset: LabelSet):
         encoder.requires_grad_(False)
     h = arch["head"]
     pooling = arch.get("pooling", "mean")
-    enc_dim = encoder.config.hidden_size * (2 if pooling == "mean_max" else 1)
-    head = ContextHead(enc_dim, len(labelset.ids), role_mask_for(labelset), role_dim=h["role_dim"],
-                       hidden=h["hidden"], layers=h["layers"], dropout=h["dropout"])
-    return RuptureNet(encoder, head, pooling), tokenizer
+    pool_layers = arch.get("pool_layers") or [-1]
+    enc_dim = encoder.config.hidden_size * (2 if pooling == "mean_max" else 1) * len(pool_layers)
+    head = ContextHead(
+        enc_dim,
+        len(labelset.ids),
+        role_mask_for(labelset),
+        role_dim=h["role_dim"],
+        hidden=h["hidden"],
+        layers=h["layers"],
+        dropout=h["dropout"],
+    )
+    return RuptureNet(encoder, head, pooling, pool_layers), tokenizer
 
 
 def weights_to_save(net: RuptureNet, finetune: str) -> dict[str, torch.Tensor]:
@@ -103,6 +113,7 @@ def save_model(
     thresholds: dict[str, float],
     labelset: LabelSet,
     extra: dict[str, Any] | None = None,
+    group_thresholds: dict[str, float] | None = None,
 ) -> Path:
     """Write weights, ``model.json``, thresholds and label set (plus ``extra`` JSON files by name)."""
     out = Path(out_dir)
@@ -112,6 +123,10 @@ def save_model(
     )
     write_json(out / "model.json", arch)
     write_json(out / "thresholds.json", thresholds)
+    if group_thresholds:
+        write_json(out / "group_thresholds.json", group_thresholds)
+    else:
+        (out / "group_thresholds.json").unlink(missing_ok=True)
     write_json(
         out / "labelset.json",
         {
@@ -194,6 +209,10 @@ def load_model(
     thresholds = _read_json(model_dir / "thresholds.json")
     if set(thresholds) != set(labelset.ids):
         raise ModelError(f"{model_dir / 'thresholds.json'} does not hold one threshold per label")
+    group_path = model_dir / "group_thresholds.json"
+    group_thresholds = _read_json(group_path) if group_path.exists() else {}
+    if not set(group_thresholds) <= set(labelset.group_names):
+        raise ModelError(f"{group_path} names groups the label set does not have")
     card_path = model_dir / "card.json"
     card = _read_json(card_path) if card_path.exists() else {"name": model_dir.name}
     card.setdefault("path", str(model_dir))
@@ -206,6 +225,7 @@ def load_model(
         arch["max_length"],
         device,
         precision or arch.get("precision", "auto"),
+        group_thresholds,
     )
 
 

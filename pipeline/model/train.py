@@ -39,7 +39,7 @@ from pipeline.model.data import TrainingSession, data_hash, split_counts
 from pipeline.model.encoding import encode_all, length_batches, pad_batch, tokenize
 from pipeline.model.metrics import evaluate
 from pipeline.model.store import architecture_of, build_net, load_model, save_model
-from pipeline.model.thresholds import apply_thresholds, tune_thresholds
+from pipeline.model.thresholds import decide_ids, tune_decision
 
 STALE_FILES = ("baselines.json", "benchmark.json")
 
@@ -153,15 +153,20 @@ def score_split(
     probs: list[np.ndarray],
     labelset: LabelSet,
     cfg: TrainConfig,
-    thresholds: dict[str, float] | None = None,
-) -> tuple[dict[str, Any], dict[str, float]]:
-    """Unit-level metrics; thresholds are tuned on these probabilities when not given."""
+    thresholds: tuple[dict[str, float], dict[str, float]] | None = None,
+    groups: bool = True,
+) -> tuple[dict[str, Any], tuple[dict[str, float], dict[str, float]]]:
+    """Unit-level metrics; (label, group) thresholds are tuned on these probabilities when not given.
+
+    Model selection during training scores with label thresholds alone (``groups=False``): group
+    thresholds tuned and scored on the same dev units only lower dev label F1 in-sample.
+    """
     P = np.concatenate([unit_probs(p, pr) for p, pr in zip(prepared, probs, strict=True)])
     Y = torch.cat([p.targets for p in prepared]).numpy()
     A = torch.cat([p.applies for p in prepared]).numpy()
     if thresholds is None:
-        thresholds = tune_thresholds(P, Y, A, labelset.ids, cfg.min_dev_positives)
-    pred = apply_thresholds(P, A, thresholds, labelset.ids)
+        thresholds = tune_decision(P, Y, A, labelset, cfg.min_dev_positives, cfg.group_thresholds and groups)
+    pred = decide_ids(P, A, *thresholds, labelset)
     gold = [[labelset.ids[j] for j in np.flatnonzero(row)] for row in Y]
     return evaluate(gold, pred, labelset), thresholds
 
@@ -247,7 +252,7 @@ class Trainer:
         with torch.no_grad():
             logits = self.net.head(vectors, [p.roles.to(self.device) for p in dev])
         probs = [torch.sigmoid(lg).cpu().numpy() for lg in logits]
-        return score_split(dev, probs, self.labelset, self.cfg)[0]["macro_f1"]
+        return score_split(dev, probs, self.labelset, self.cfg, groups=False)[0]["macro_f1"]
 
     def dev_score(self, dev: list[Prepared]) -> float:
         """Dev macro-F1 at thresholds tuned on dev, with the encoder as it is now."""
@@ -261,7 +266,7 @@ class Trainer:
                 self.device,
                 "fp32",
             )
-            return score_split(dev, probs, self.labelset, self.cfg)[0]["macro_f1"]
+            return score_split(dev, probs, self.labelset, self.cfg, groups=False)[0]["macro_f1"]
         self.net.eval()
         with torch.no_grad():
             return self._score_vectors(dev, [self._vectors_of([p]) for p in dev])
@@ -385,7 +390,7 @@ def train_model(
         (out / stale).unlink(missing_ok=True)
     save_model(out, net.cpu(), arch, dict.fromkeys(labelset.ids, 0.5), labelset)
     metrics = finalise(out, prep, cfg, device)
-    thresholds = metrics.pop("_thresholds")
+    thresholds, group_thresholds = metrics.pop("_thresholds")
     info = {
         "data_hash": data_hash(data),
         "splits": split_counts(data, labelset),
@@ -416,6 +421,7 @@ def train_model(
             "card.json": card,
             "history.json": trainer.history,
         },
+        group_thresholds=group_thresholds,
     )
     write_card(out)
     return TrainResult(out, metrics, trainer.history, time.perf_counter() - t0)
