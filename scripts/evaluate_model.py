@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             max_length=clf.max_length,
         )
         print(f"\n{'model':<26} {'groups macro-F1':>16} {'labels macro-F1':>16}")
-        print(f"{'fine-tuned':<26} {m['groups_macro_f1']:>16.3f} {m['macro_f1']:>16.3f}")
+        print(f"{'this model':<26} {m['groups_macro_f1']:>16.3f} {m['macro_f1']:>16.3f}")
         for name, b in baselines.items():
             bm = b[args.split]
             print(f"{name:<26} {bm['groups_macro_f1']:>16.3f} {bm['macro_f1']:>16.3f}")
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             and m["groups_macro_f1"] > b[args.split]["groups_macro_f1"]
             for b in baselines.values()
         )
-        print(f"fine-tuned beats both baselines on both measures: {beats}")
+        print(f"the model beats both baselines on both measures: {beats}")
     if args.write_card:
         # The card states the figures of the model as it loads (its stored precision included).
         metrics = {split: score_model(clf, data, split) for split in ("dev", "test")}

@@ -380,3 +380,21 @@ def test_metrics_and_threshold_tuning():
     pooled = tune_thresholds(probs, gold, applies, ["a", "b"], min_positives=5)
     assert pooled["a"] == pooled["b"]  # too few positives: the pooled threshold
     assert apply_thresholds(probs, applies, th, ["a", "b"])[0][0] == "a"
+
+
+def test_card_says_when_fine_tuning_kept_the_stage_one_weights(trained_dir: Path):
+    from pipeline.model.card import render_card, selected_weights
+
+    kept = [
+        {"stage": "fine-tune", "epoch": 0, "dev_macro_f1": 0.5},
+        {"stage": "fine-tune", "epoch": 1, "dev_macro_f1": 0.4},
+    ]
+    tuned = [
+        {"stage": "fine-tune", "epoch": 0, "dev_macro_f1": 0.4},
+        {"stage": "fine-tune", "epoch": 2, "dev_macro_f1": 0.5},
+    ]
+    assert "adapters stayed at their zero start" in selected_weights(kept)
+    assert selected_weights(tuned) == "Saved weights: fine-tuning epoch 2 (dev macro-F1 0.5000)."
+    assert selected_weights([]) is None
+    history = json.loads((trained_dir / "history.json").read_text())
+    assert selected_weights(history) in render_card(trained_dir)

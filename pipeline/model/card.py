@@ -141,7 +141,7 @@ def render_card(model_dir: str | Path) -> str:
         "## Results (utterance level)",
         "",
     ]
-    lines += _summary_table([("fine-tuned (this model)", metrics)] + [(n, b) for n, b in baselines.items()])
+    lines += _summary_table([("this model", metrics)] + [(n, b) for n, b in baselines.items()])
     lines += [
         "",
         f"Targets (test): coarse groups macro-F1 >= {TARGETS['groups_macro_f1']}, all labels macro-F1 >= "
