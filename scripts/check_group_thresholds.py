@@ -17,31 +17,26 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 from pipeline.model import load_model, load_training_data  # noqa: E402
+from pipeline.model.baselines import unit_table  # noqa: E402
 from pipeline.model.metrics import evaluate  # noqa: E402
 from pipeline.model.thresholds import decide_ids, tune_decision  # noqa: E402
 
 
-def tables(clf, sessions):
-    probs = clf.probabilities([ts.session for ts in sessions])
-    gold = [
-        np.array([[lab in labels for lab in clf.labelset.ids] for labels in ts.unit_labels])
-        for ts in sessions
-    ]
-    applies = [np.array([clf._applies[u.role] for u in ts.session.utterances]) for ts in sessions]
-    return probs, gold, applies
-
-
 def held_out(clf, sessions, groups: bool) -> dict[str, float]:
-    probs, gold, applies = tables(clf, sessions)
-    halves = [list(range(0, len(sessions), 2)), list(range(1, len(sessions), 2))]
+    """Mean macro-F1 over the two ways of tuning on one half of ``sessions`` and scoring the other."""
+    halves = [sessions[0::2], sessions[1::2]]
+    tables = []
+    for half in halves:  # utterance-level data: one unit per utterance
+        t = unit_table(half, clf.labelset)
+        t["probs"] = np.concatenate(clf.probabilities([ts.session for ts in half]))
+        tables.append(t)
+    ids = clf.labelset.ids
     scores = []
-    for tune, score in (halves, halves[::-1]):
-        cat = lambda xs, idx: np.concatenate([xs[i] for i in idx])  # noqa: E731
-        th = tune_decision(cat(probs, tune), cat(gold, tune), cat(applies, tune), clf.labelset, 2, groups)
-        pred = decide_ids(cat(probs, score), cat(applies, score), *th, clf.labelset)
-        ids = clf.labelset.ids
-        g = [[ids[j] for j in np.flatnonzero(row)] for row in cat(gold, score)]
-        scores.append(evaluate(g, pred, clf.labelset))
+    for tune, score in (tables, tables[::-1]):
+        th = tune_decision(tune["probs"], tune["gold"], tune["applies"], clf.labelset, 2, groups)
+        pred = decide_ids(score["probs"], score["applies"], *th, clf.labelset)
+        gold = [[ids[j] for j in np.flatnonzero(row)] for row in score["gold"]]
+        scores.append(evaluate(gold, pred, clf.labelset))
     return {k: round(float(np.mean([s[k] for s in scores])), 4) for k in ("groups_macro_f1", "macro_f1")}
 
 

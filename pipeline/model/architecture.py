@@ -108,9 +108,6 @@ class RuptureNet(nn.Module):
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """``[batch, tokens]`` -> ``[batch, enc_dim]`` utterance vectors."""
-        if self.pool_layers == [-1]:
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            return pool(hidden, attention_mask, self.pooling)
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
         return self._pool_states(out.hidden_states, attention_mask)
 

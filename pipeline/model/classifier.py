@@ -25,7 +25,7 @@ from pipeline.datamodel import Session, Utterance
 from pipeline.labelset import LabelSet
 from pipeline.model.architecture import ROLE_INDEX, RuptureNet
 from pipeline.model.encoding import encode_all, tokenize
-from pipeline.model.thresholds import decide, group_columns
+from pipeline.model.thresholds import decide, labelset_columns
 
 SCORE_DECIMALS = 4
 
@@ -110,7 +110,7 @@ class RuptureClassifier:
         self.labelset = labelset
         self.thresholds = dict(thresholds)
         self.group_thresholds = dict(group_thresholds or {})
-        self._columns = group_columns(labelset.ids, {lab.id: lab.group for lab in labelset.labels})
+        self._columns = labelset_columns(labelset)
         self.card = card
         self.max_length = max_length
         self.device = device

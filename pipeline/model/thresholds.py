@@ -63,6 +63,11 @@ def group_columns(label_ids: list[str], group_of: dict[str, str]) -> dict[str, n
     return {g: np.array(cols) for g, cols in out.items()}
 
 
+def labelset_columns(labelset) -> dict[str, np.ndarray]:
+    """:func:`group_columns` of a :class:`~pipeline.labelset.LabelSet`."""
+    return group_columns(labelset.ids, {lab.id: lab.group for lab in labelset.labels})
+
+
 def tune_group_thresholds(
     probs: np.ndarray,
     gold: np.ndarray,
@@ -112,11 +117,10 @@ def apply_thresholds(
     thresholds: dict[str, float],
     label_ids: list[str],
     group_thresholds: dict[str, float] | None = None,
-    group_of: dict[str, str] | None = None,
+    columns: dict[str, np.ndarray] | None = None,
 ) -> list[list[str]]:
-    """Predicted label ids per unit, in label-set order (group thresholds need ``group_of``)."""
+    """Predicted label ids per unit, in label-set order (group thresholds need ``columns``)."""
     t = np.array([thresholds[lab] for lab in label_ids])
-    columns = group_columns(label_ids, group_of) if group_thresholds else None
     hit = decide(probs, applies, t, columns, group_thresholds)
     return [[label_ids[j] for j in np.flatnonzero(row)] for row in hit]
 
@@ -133,8 +137,7 @@ def tune_decision(
     thresholds = tune_thresholds(probs, gold, applies, labelset.ids, min_positives)
     if not groups:
         return thresholds, {}
-    columns = group_columns(labelset.ids, {lab.id: lab.group for lab in labelset.labels})
-    return thresholds, tune_group_thresholds(probs, gold, applies, columns, min_positives)
+    return thresholds, tune_group_thresholds(probs, gold, applies, labelset_columns(labelset), min_positives)
 
 
 def decide_ids(
@@ -145,5 +148,6 @@ def decide_ids(
     labelset,
 ) -> list[list[str]]:
     """:func:`apply_thresholds` with the label set's groups."""
-    group_of = {lab.id: lab.group for lab in labelset.labels}
-    return apply_thresholds(probs, applies, thresholds, labelset.ids, group_thresholds, group_of)
+    return apply_thresholds(
+        probs, applies, thresholds, labelset.ids, group_thresholds, labelset_columns(labelset)
+    )
