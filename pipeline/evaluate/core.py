@@ -40,7 +40,7 @@ from pipeline.evaluate.align import (
 )
 from pipeline.evaluate.bootstrap import DEFAULT_DRAWS, bootstrap_ci
 from pipeline.evaluate.episodes import DEFAULT_TOLERANCE, EpisodeMatch, match_episodes, match_session
-from pipeline.evaluate.gold import GoldSet, project_spans
+from pipeline.evaluate.gold import GoldSet, gold_from_sessions, project_spans
 from pipeline.evaluate.icc import RatingAgreement, rating_agreement
 from pipeline.evaluate.metrics import (
     Scores,
@@ -338,19 +338,6 @@ def _episode_counts(gold: list[Episode], pred: list[Episode], tolerance: float) 
 
 
 # -- the Python entry point -----------------------------------------------------------------------
-
-
-def gold_from_sessions(sessions: Sequence[Session]) -> GoldSet:
-    """Gold sessions (utterance labels, segment and session ratings) as a :class:`GoldSet`."""
-    g = GoldSet(sources=["sessions"])
-    for s in sessions:
-        g.utterances[s.session_id] = list(s.utterances)
-        g.metadata[s.session_id] = s.metadata
-        for r in s.segment_ratings:
-            g.segment_ratings[(s.session_id, r.segment_index)] = r
-        if s.session_rating is not None:
-            g.session_ratings[s.session_id] = s.session_rating
-    return g
 
 
 def predictions_from_sessions(

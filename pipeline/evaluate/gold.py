@@ -39,7 +39,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline.datamodel import SegmentRating, SessionRating, Transcript, Utterance
+from pipeline.datamodel import SegmentRating, Session, SessionRating, Transcript, Utterance
 from pipeline.errors import InputError
 from pipeline.io import read_utterances
 from pipeline.labelset import LabelSet, load_labelset
@@ -176,15 +176,20 @@ def read_corpus_gold(path: Path, split: str | None) -> GoldSet:
     sessions = load_corpus(path, splits={s.strip() for s in split.split(",")} if split else None)
     if not sessions:
         raise InputError(path, f"has no session in split {split!r}", hint="splits are train, dev, test")
-    out = GoldSet(sources=[f"{path}" + (f" (split {split})" if split else "")])
+    return gold_from_sessions(sessions, f"{path}" + (f" (split {split})" if split else ""))
+
+
+def gold_from_sessions(sessions: Sequence[Session], source: str = "sessions") -> GoldSet:
+    """Gold sessions (utterance labels, segment and session ratings) as a :class:`GoldSet`."""
+    g = GoldSet(sources=[source])
     for s in sessions:
-        out.utterances[s.session_id] = s.utterances
-        out.metadata[s.session_id] = s.metadata
+        g.utterances[s.session_id] = list(s.utterances)
+        g.metadata[s.session_id] = s.metadata
         for r in s.segment_ratings:
-            out.segment_ratings[(s.session_id, r.segment_index)] = r
+            g.segment_ratings[(s.session_id, r.segment_index)] = r
         if s.session_rating is not None:
-            out.session_ratings[s.session_id] = s.session_rating
-    return out
+            g.session_ratings[s.session_id] = s.session_rating
+    return g
 
 
 def is_corpus_source(path: Path) -> bool:
