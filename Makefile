@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/rupture annotate examples --out out/demo --roles "SPEAKER_00=therapist,SPEAKER_01=patient"
+	$(BIN)/rupture annotate examples --out out/demo --roles "SPEAKER_00=therapist,SPEAKER_01=patient" --redact
 	@echo "Reports: out/demo/reports/*.html  Cohort table: out/demo/cohort.csv  Overview: out/demo/cohort.html"
 
 test: setup

@@ -7,7 +7,8 @@ Layout of the output folder (``--format`` picks all but ``sessions/``, which is 
   its presence means the session is complete (a rerun skips it unless ``overwrite``);
 * ``reports/<session_id>.html``: the supervisor's page;
 * ``cohort.csv``, ``cohort.parquet``, ``cohort.html``: one row a session over everything in the folder;
-* ``run.json``: what the last run did (model, counts, skipped files, timing).
+* ``run.json``: what the last run did (model, counts, skipped files, timing); written last and removed
+  when a run starts, so it is there only when the run finished and the cohort files are current.
 
 Every file is written atomically. The per-session work after reading is :func:`process_batch`
 (classify a batch of sessions in one model call, summarise, write), so another engine can map it over
@@ -29,11 +30,10 @@ Example:
 
 from __future__ import annotations
 
-import queue
-import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -42,10 +42,12 @@ from typing import Any, Protocol
 
 from pipeline.batch import BatchReport, load_sessions
 from pipeline.cohort import cohort_frame, read_summaries, write_cohort_tables
-from pipeline.datamodel import Session, SessionSummary
-from pipeline.errors import RuptureError
+from pipeline.datamodel import Session, SessionSummary, Transcript
+from pipeline.errors import RuptureError, withhold_quoted
 from pipeline.io import write_json, write_session_utterances
 from pipeline.labelset import LabelSet
+from pipeline.paths import file_stem
+from pipeline.privacy import IDENTIFIER_MODES, IdentifiersFound, ScanOptions, redact_transcript, scan_inputs
 from pipeline.report import write_cohort_page, write_session_report
 from pipeline.summarise import summarise
 
@@ -75,6 +77,8 @@ class AnnotateConfig:
     input_format: str | None = None
     roles: dict[str, str] | None = None
     columns: dict[str, str] | None = None
+    identifiers: str = "stop"
+    scan: ScanOptions = field(default_factory=ScanOptions)
 
     def __post_init__(self) -> None:
         self.out_dir = Path(self.out_dir)
@@ -83,6 +87,8 @@ class AnnotateConfig:
             raise RuptureError(
                 f"unknown --format {', '.join(sorted(unknown))}; choose from {', '.join(FORMATS)}"
             )
+        if self.identifiers not in IDENTIFIER_MODES:
+            raise RuptureError(f"identifiers={self.identifiers!r}: choose {', '.join(IDENTIFIER_MODES)}")
 
 
 @dataclass
@@ -95,28 +101,22 @@ class AnnotateResult:
     seconds: float = 0.0
     already_done_utterances: int = 0
     read: BatchReport = field(default_factory=BatchReport)
+    redacted: dict[str, int] = field(default_factory=dict)
 
-    def lines(self) -> list[str]:
+    def lines(self, no_text: bool = False) -> list[str]:
+        """What to tell the user; ``no_text`` withholds what reader messages quote from the files."""
         rate = self.utterances / self.seconds if self.seconds else 0.0
         done = (
             f"; {self.already_done} already done (skipped; --overwrite redoes them)"
             if self.already_done
             else ""
         )
-        return self.read.lines() + [
+        read = [withhold_quoted(x) for x in self.read.lines()] if no_text else self.read.lines()
+        redacted = ", ".join(f"{c} {n}" for c, n in sorted(self.redacted.items()))
+        return read + ([f"redacted: {redacted}"] if redacted else []) + [
             f"annotated {self.written} sessions, {self.utterances} utterances in {self.seconds:.1f} s "
             f"({rate:.0f} utterances/s){done}"
         ]
-
-
-def file_stem(session_id: str) -> str:
-    """A session id made safe as a file name.
-
-    Example:
-        >>> file_stem("clinic A/session 3")
-        'clinic_A_session_3'
-    """
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", session_id).strip("._") or "session"
 
 
 def summary_path(out_dir: Path, session_id: str) -> Path:
@@ -170,27 +170,64 @@ def load_classifier(path: str | Path | None) -> Classifier:
 # -- the runner -----------------------------------------------------------------------------------
 
 
+def check_identifiers(inputs: list[str], config: AnnotateConfig) -> None:
+    """With ``identifiers="stop"`` (the default), refuse inputs holding possible identifiers.
+
+    Raises:
+        IdentifiersFound: before anything is loaded or written, saying how to proceed.
+    """
+    if config.identifiers != "stop":
+        return
+    found = scan_inputs(inputs, config.input_format, config.roles, config.columns, config.scan)
+    if found.findings:
+        raise IdentifiersFound(found, inputs)
+
+
+def read_sessions(inputs: list[str], config: AnnotateConfig, result: AnnotateResult) -> Iterator[Session]:
+    """The inputs read, redacted with ``identifiers="redact"`` (counted in ``result.redacted``), segmented."""
+    prepare = _redacting(config.scan, result.redacted) if config.identifiers == "redact" else None
+    return load_sessions(inputs, config.input_format, config.roles, config.columns, result.read, prepare)
+
+
+def _redacting(options: ScanOptions, counts: dict[str, int]) -> Callable[[Transcript], Transcript]:
+    def prepare(transcript: Transcript) -> Transcript:
+        redacted, found = redact_transcript(transcript, options)
+        for category, n in found.items():
+            counts[category] = counts.get(category, 0) + n
+        return redacted
+
+    return prepare
+
+
 def annotate(
-    inputs: list[str], config: AnnotateConfig, classifier: Classifier | None = None
+    inputs: list[str],
+    config: AnnotateConfig,
+    classifier: Classifier | None = None,
+    model: str | Path | None = None,
 ) -> AnnotateResult:
-    """Annotate every transcript in ``inputs`` into ``config.out_dir`` (resumable; see the module doc)."""
+    """Annotate every transcript in ``inputs`` into ``config.out_dir`` (resumable; see the module doc).
+
+    The inputs are checked for identifiers first (:func:`check_identifiers`); ``classifier`` defaults to
+    the model folder ``model`` (``None``: the shipped default), loaded after that check.
+    """
+    check_identifiers(inputs, config)
     if classifier is None:
-        classifier = load_classifier(None)
+        classifier = load_classifier(model)
     result = AnnotateResult()
     started = time.perf_counter()
     _remove_stale_parts(config.out_dir)
-    reader = _Prefetch(load_sessions(inputs, config.input_format, config.roles, config.columns, result.read))
+    reader = _Prefetch(read_sessions(inputs, config, result), 2 * config.batch_utterances)
     progress = _Progress(config.progress)
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rupture-writer")
-    pending: list[Future[None]] = []
+    pending: list[Future[None]] = []  # one batch's writes: the writer never holds more than one batch
     try:
         for batch in _batches(reader, config, result):
-            for session, summary in classify_and_summarise(batch, classifier, config):
-                pending.append(writer.submit(write_session_outputs, session, summary, config))
+            classified = classify_and_summarise(batch, classifier, config)
+            result.written += _wait_for_writes(pending)
+            pending = [writer.submit(write_session_outputs, s, summary, config) for s, summary in classified]
             progress.advance(batch, reader.utterances_read - result.already_done_utterances)
-            _raise_write_errors(pending)
-        futures.wait(pending)
-        _raise_write_errors(pending)
+            del batch, classified  # not held while the next batch is read
+        result.written += _wait_for_writes(pending)
     except BaseException:
         reader.stop()
         futures.wait(pending)  # sessions already classified are still written: nothing is lost
@@ -199,14 +236,19 @@ def annotate(
         raise
     writer.shutdown(wait=False)
     progress.close()
-    result.written = sum(f.done() and not f.cancelled() for f in pending)
     result.seconds = time.perf_counter() - started
     _finish(config, classifier, result)
     return result
 
 
 def _remove_stale_parts(out_dir: Path) -> None:
-    """Temporary files a killed run left behind (a finished file is never a ``.part``)."""
+    """Temporary files a killed run left behind (a finished file is never a ``.part``), and ``run.json``.
+
+    ``run.json`` is written last, after the cohort tables: removing it before any session is written
+    means a run killed or failed on the way leaves none, so its presence says the cohort tables cover
+    every session in ``sessions/`` (instead of a previous run's ``run.json`` beside a stale cohort).
+    """
+    (out_dir / "run.json").unlink(missing_ok=True)
     for sub in ("", "utterances", "sessions", "reports"):
         for part in (out_dir / sub).glob(".*.part"):
             part.unlink(missing_ok=True)
@@ -215,19 +257,29 @@ def _remove_stale_parts(out_dir: Path) -> None:
 def _batches(
     sessions: Iterable[Session], config: AnnotateConfig, result: AnnotateResult
 ) -> Iterator[list[Session]]:
+    """The sessions not done yet, in groups of about ``config.batch_utterances`` utterances."""
     batch: list[Session] = []
+    size = 0
     for s in sessions:
         if is_done(config, s.session_id):
             result.already_done += 1
             result.already_done_utterances += len(s.utterances)
             continue
         batch.append(s)
+        size += len(s.utterances)
         result.utterances += len(s.utterances)
-        if sum(len(x.utterances) for x in batch) >= config.batch_utterances:
+        if size >= config.batch_utterances:
             yield batch
-            batch = []
+            batch, size = [], 0
     if batch:
         yield batch
+
+
+def _wait_for_writes(pending: list[Future[None]]) -> int:
+    """Wait for the writes in flight: the number of sessions written, or the first write error raised."""
+    futures.wait(pending)
+    _raise_write_errors(pending)
+    return len(pending)
 
 
 def _raise_write_errors(pending: list[Future[None]]) -> None:
@@ -245,7 +297,17 @@ def _finish(config: AnnotateConfig, classifier: Classifier, result: AnnotateResu
         write_cohort_page(config.out_dir / "cohort.html", frame)
     run = asdict(result)
     run["read"]["problems"] = [asdict(p) for p in result.read.problems]
-    run.update(model=classifier.card, formats=sorted(config.formats), no_text=config.no_text)
+    if config.no_text:  # reader messages quote speaker labels and values from the files
+        for p in run["read"]["problems"]:
+            p["message"] = withhold_quoted(p["message"])
+        run["read"]["warnings"] = [withhold_quoted(w) for w in run["read"]["warnings"]]
+    run.update(
+        model=classifier.card,
+        formats=sorted(config.formats),
+        no_text=config.no_text,
+        identifiers=config.identifiers,
+        min_confidence=config.scan.min_confidence,
+    )
     write_json(config.out_dir / "run.json", run)
 
 
@@ -253,13 +315,20 @@ def _finish(config: AnnotateConfig, classifier: Classifier, result: AnnotateResu
 
 
 class _Prefetch:
-    """Reads and segments in a background thread so the model never waits for the disk."""
+    """Reads and segments in a background thread so the model never waits for the disk.
+
+    The buffer holds at most ``max_utterances`` utterances (always at least one session, however long),
+    so what waits in memory follows the batch size, never the number of sessions.
+    """
 
     _END = object()
 
-    def __init__(self, source: Iterator[Session], size: int = 256):
-        self._q: queue.Queue[Any] = queue.Queue(maxsize=size)
-        self._stop = threading.Event()
+    def __init__(self, source: Iterator[Session], max_utterances: int = 2048):
+        self._buffer: deque[tuple[Any, int]] = deque()
+        self._held = 0  # utterances in the buffer
+        self._max = max_utterances
+        self._cond = threading.Condition()
+        self._stopped = False
         self.utterances_read = 0
         self._thread = threading.Thread(target=self._run, args=(source,), daemon=True, name="rupture-reader")
         self._thread.start()
@@ -268,21 +337,30 @@ class _Prefetch:
         try:
             for s in source:
                 self.utterances_read += len(s.utterances)
-                while not self._stop.is_set():
-                    try:
-                        self._q.put(s, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stop.is_set():
+                if not self._put(s, len(s.utterances)):
                     return
-            self._q.put(self._END)
+            self._put(self._END, 0)
         except BaseException as err:  # handed to the main thread, which re-raises it
-            self._q.put(err)
+            self._put(err, 0)
+
+    def _put(self, item: Any, size: int) -> bool:
+        """Wait for room, then buffer ``item``; False when the run was stopped."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._stopped or not self._buffer or self._held + size <= self._max)
+            if self._stopped:
+                return False
+            self._buffer.append((item, size))
+            self._held += size
+            self._cond.notify_all()
+            return True
 
     def __iter__(self) -> Iterator[Session]:
         while True:
-            item = self._q.get()
+            with self._cond:
+                self._cond.wait_for(lambda: self._buffer)
+                item, size = self._buffer.popleft()
+                self._held -= size
+                self._cond.notify_all()
             if item is self._END:
                 return
             if isinstance(item, BaseException):
@@ -290,7 +368,10 @@ class _Prefetch:
             yield item
 
     def stop(self) -> None:
-        self._stop.set()
+        with self._cond:
+            self._stopped = True
+            self._buffer.clear()
+            self._cond.notify_all()
 
 
 class _Progress:

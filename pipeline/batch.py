@@ -14,11 +14,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.datamodel import Session
+from pipeline.datamodel import Session, Transcript
 from pipeline.errors import InputError
 from pipeline.readers import expand_inputs, read_path
 from pipeline.segment import segment_transcript
@@ -57,8 +57,12 @@ def load_sessions(
     roles: dict[str, str] | None = None,
     columns: dict[str, str] | None = None,
     report: BatchReport | None = None,
+    prepare: Callable[[Transcript], Transcript] | None = None,
 ) -> Iterator[Session]:
-    """Read and segment every input; problems go to ``report`` instead of stopping the batch."""
+    """Read and segment every input; problems go to ``report`` instead of stopping the batch.
+
+    ``prepare`` (redaction, for ``annotate --redact``) runs on each transcript before segmentation.
+    """
     report = report if report is not None else BatchReport()
     try:
         paths = expand_inputs(inputs)
@@ -88,7 +92,7 @@ def load_sessions(
                 continue
             origin[t.session_id] = str(path)
             report.warnings.extend(t.warnings)
-            session = segment_transcript(t)
+            session = segment_transcript(prepare(t) if prepare else t)
             report.sessions += 1
             report.utterances += len(session.utterances)
             yield session

@@ -300,3 +300,23 @@ class SessionSummary(_Model):
         le=5,
         description="Session rating 1-5 from the repair of its episodes; null when it has no episode.",
     )
+
+
+class IdentifierFinding(_Model):
+    """A possible residual identifier found by ``rupture scan``; never holds the matched text itself."""
+
+    session_id: str
+    source: str | None = Field(None, description="Path of the file it was found in.")
+    line: int | None = Field(None, description="1-based line (or row) in the source file, when known.")
+    turn_id: str | None = None
+    field: str = Field(description="Where: text, speaker, session_id or metadata:<key>.")
+    start: int = Field(ge=0, description="Character offset of the match in that field's value.")
+    end: int = Field(ge=0, description="Character offset just past the match.")
+    category: str = Field(
+        description="email, phone (and fax), ssn, record_number, url, ip_address, date, address, zip, name."
+    )
+    confidence: float = Field(ge=0, le=1, description="How sure the rule is (set per rule, not calibrated).")
+    rule: str = Field(description="The rule that matched.")
+    shape: str = Field(
+        description="The match masked (letters as x/X, digits as #), enough to find it, not to read it."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -28,3 +29,19 @@ class InputError(RuptureError):
 
 class ModelError(RuptureError):
     """A model directory that cannot be used (missing files, label-set mismatch, ...)."""
+
+
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+
+
+def withhold_quoted(message: str) -> str:
+    """A message with every quoted value (speaker labels, cell values) replaced by ``'...'``.
+
+    Messages quote what they found in a file so that the user can fix it; with ``--no-text`` the run's
+    logs keep only where and what kind of problem.
+
+    Example:
+        >>> withhold_quoted("a.txt:3: unknown speaker(s) 'Anna Lee' (map it with --roles)")
+        "a.txt:3: unknown speaker(s) '...' (map it with --roles)"
+    """
+    return _QUOTED.sub("'...'", message)

@@ -77,8 +77,9 @@ def export_sessions(
     """Write ``sessions`` in format ``to`` (elan, convokit, csv) into ``out_dir``."""
     out = Path(out_dir)
     if no_text:
+        withheld = {"text": "", "speaker": None}
         sessions = [
-            s.model_copy(update={"utterances": [u.model_copy(update={"text": ""}) for u in s.utterances]})
+            s.model_copy(update={"utterances": [u.model_copy(update=withheld) for u in s.utterances]})
             for s in sessions
         ]
     if to == "elan":

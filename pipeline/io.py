@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,7 +34,10 @@ os.umask(_UMASK)
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place on success.
 
-    An interrupted run never leaves a half-written file under the final name.
+    An interrupted run never leaves a half-written file under the final name. The file and then its
+    folder are synced to disk before the function returns, so files written one after the other reach
+    the disk in that order even across a power cut (``annotate`` relies on this: a session's summary,
+    written last, is never on disk without its other files).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +52,21 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; skipped where folders cannot be opened or synced (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _dump(obj: BaseModel | dict[str, Any], exclude: set[str] | None = None) -> str:
@@ -78,19 +97,55 @@ def write_json(path: str | Path, obj: BaseModel | dict[str, Any] | list[Any]) ->
 def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)``; a line that is not a JSON object raises :class:`InputError`."""
     path = Path(path)
-    with path.open(encoding="utf-8-sig") as fh:
-        for no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(
-                    path, f"not valid JSON ({err.msg})", line=no, hint="one JSON object per line"
-                ) from None
-            if not isinstance(obj, dict):
-                raise InputError(path, "each line must be a JSON object", line=no)
-            yield no, obj
+    try:
+        fh = path.open("rb")
+    except OSError as err:
+        raise InputError(
+            path, f"cannot be read ({err.strerror})", hint="check the path and permissions"
+        ) from None
+    with fh:
+        for no, data in enumerate(fh, start=1):
+            obj = _json_line(path, no, data.removeprefix(b"\xef\xbb\xbf") if no == 1 else data)
+            if obj is not None:
+                yield no, obj
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _json_line(path: Path, no: int, data: bytes) -> dict[str, Any] | None:
+    """One JSONL line as an object (None when blank); anything else raises :class:`InputError`."""
+    try:
+        line = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            path, f"is not UTF-8 text (byte 0x{data[err.start]:02x})", line=no, hint="re-save it as UTF-8"
+        ) from None
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            path, f"not valid JSON ({err.msg})", line=no, hint="one JSON object per line"
+        ) from None
+    except RecursionError:
+        raise InputError(
+            path, "JSON nested too deeply", line=no, hint="one flat JSON object per line"
+        ) from None
+    if not isinstance(obj, dict):
+        raise InputError(path, "each line must be a JSON object", line=no, hint="one JSON object per line")
+    if _SURROGATE.search(line):
+        try:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError(
+                path,
+                f"has a broken character escape ({err.object[err.start]!r}, half of a surrogate pair)",
+                line=no,
+                hint="remove it or write the character itself in UTF-8",
+            ) from None
+    return obj
 
 
 def _validate(model: type[BaseModel], path: Path, no: int, obj: dict[str, Any]) -> Any:
@@ -120,6 +175,6 @@ def read_session_infos(path: str | Path) -> list[SessionInfo]:
 
 
 def write_session_utterances(path: str | Path, session: Session, no_text: bool = False) -> None:
-    """Write a session's utterances as JSONL (text left out with ``no_text``)."""
-    recs = (u.model_copy(update={"text": ""}) if no_text else u for u in session.utterances)
+    """Write a session's utterances as JSONL (text and speaker labels left out with ``no_text``)."""
+    recs = (u.model_copy(update={"text": "", "speaker": None}) if no_text else u for u in session.utterances)
     write_jsonl(path, recs)

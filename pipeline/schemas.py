@@ -21,6 +21,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "sessioninfo": datamodel.SessionInfo,
     "session": datamodel.Session,
     "transcript": datamodel.Transcript,
+    "identifierfinding": datamodel.IdentifierFinding,
 }
 
 

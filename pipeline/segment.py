@@ -32,10 +32,15 @@ Example:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -43,6 +48,8 @@ from pipeline.datamodel import SEGMENT_SECONDS, Segment, Session, Transcript, Tu
 
 WORDS_PER_SECOND = 150 / 60
 MIN_WORDS = 3
+MAX_CHARS = 100_000
+"""Longer turns go to spaCy in pieces (its limit is 1,000,000 characters)."""
 BACKCHANNELS = {
     "mm-hmm",
     "mhm",
@@ -77,28 +84,30 @@ def transcript_sentences(doc: Doc) -> Doc:
     """Mark sentence starts for verbatim transcript text (see module docstring).
 
     A note right after a sentence end (``It went okay. [pause] I didn't``) stays with the
-    sentence before it; the next sentence starts after the note closes.
+    sentence before it; the next sentence starts after the note closes. The starts are
+    set in one array (``Token.is_sent_start`` checks the whole doc on every assignment,
+    which made long turns take quadratic time).
     """
+    texts = [tok.text for tok in doc]
+    flags = [1] if texts else []
     depth = 0
     pending = False
-    for i, tok in enumerate(doc):
-        if i == 0:
-            tok.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        if prev.text in "[(":
+    for prev, text in itertools.pairwise(texts):
+        if prev in "[(":
             depth += 1
-        elif prev.text in "])":
+        elif prev in "])":
             depth = max(0, depth - 1)
-        ends = depth == 0 and bool(_SENT_END.match(prev.text))
-        if ends and tok.text in "[(":
+        ends = depth == 0 and bool(_SENT_END.match(prev))
+        if ends and text in "[(":
             pending, starts = True, False
-        elif pending and depth == 0 and tok.text not in "[(":
+        elif pending and depth == 0 and text not in "[(":
             pending, starts = False, True
         else:
-            trailing_off = prev.text in {"...", "…"} and tok.text[:1].islower()
-            starts = ends and not trailing_off and tok.text not in ".?!)]\"'”’-"
-        tok.is_sent_start = starts
+            trailing_off = prev in {"...", "…"} and text[:1].islower()
+            starts = ends and not trailing_off and text not in ".?!)]\"'”’-"
+        flags.append(1 if starts else -1)
+    if flags:
+        doc.from_array([SENT_START], numpy.array(flags, dtype="int64").astype("uint64").reshape(-1, 1))
     return doc
 
 
@@ -133,26 +142,42 @@ def is_backchannel(text: str) -> bool:
 
 def split_turn(text: str) -> list[str]:
     """Split one turn's text into utterance texts."""
-    doc = get_nlp()(text)
-    sents = [s.text.strip() for s in doc.sents if s.text.strip()]
+    sents = [s.text.strip() for doc in get_nlp().pipe(_chunks(text)) for s in doc.sents if s.text.strip()]
     return _merge_fragments(sents)
+
+
+def _chunks(text: str, size: int = MAX_CHARS) -> Iterator[str]:
+    """Pieces of at most ``size`` characters for spaCy, cut after a sentence end or a space where possible.
+
+    Example:
+        >>> list(_chunks("One two. Three four five", size=12))
+        ['One two.', ' Three four ', 'five']
+    """
+    while len(text) > size:
+        cut = text.rfind(". ", size // 2, size)
+        cut = cut + 1 if cut >= 0 else text.rfind(" ", size // 2, size) + 1
+        cut = cut or size
+        yield text[:cut]
+        text = text[cut:]
+    yield text
 
 
 def _merge_fragments(sents: list[str]) -> list[str]:
     out: list[str] = []
-    carry = ""
+    carry: list[str] = []
+    words = 0
     for s in sents:
-        s = f"{carry} {s}".strip() if carry else s
-        if word_count(s) < MIN_WORDS:
-            carry = s
+        carry.append(s)
+        words += word_count(s)
+        if words < MIN_WORDS:
             continue
-        out.append(s)
-        carry = ""
+        out.append(" ".join(carry))
+        carry, words = [], 0
     if carry:
         if out:
-            out[-1] = f"{out[-1]} {carry}"
+            out[-1] = " ".join([out[-1], *carry])
         else:
-            out.append(carry)
+            out.append(" ".join(carry))
     return out
 
 
@@ -254,8 +279,9 @@ def _interpolate_starts(starts: list[float | None], words: list[int]) -> list[fl
         if starts[i] is not None:
             out[i] = float(starts[i])
             continue
-        before = max((j for j in idx if j < i), default=None)
-        after = min((j for j in idx if j > i), default=None)
+        k = bisect.bisect_left(idx, i)
+        before = idx[k - 1] if k > 0 else None
+        after = idx[k] if k < len(idx) else None
         if before is not None and after is not None and starts[after] > starts[before]:
             frac = (cum[i] - cum[before]) / max(cum[after] - cum[before], 1e-9)
             out[i] = starts[before] + frac * (starts[after] - starts[before])

@@ -6,7 +6,8 @@ more ruptures and more therapist contribution than high-quality MI. This compare
 (held out for independent evaluation), and nothing is tuned on the result.
 
 Usage:
-    rupture annotate ../shared/data/annomi/AnnoMI-simple.csv --out out/annomi
+    rupture annotate ../shared/data/annomi/AnnoMI-simple.csv --out out/annomi --allow-identifiers
+    (AnnoMI is public and de-identified; its role-play names and video links are what the scan finds)
     python scripts/annomi_validity.py out/annomi --json scripts/results/annomi_validity.json
     (``--annomi DIR`` when AnnoMI is not at ../shared/data/annomi)
 """

@@ -114,4 +114,5 @@ def transcripts_dir(tmp_path: Path) -> Path:
         "P: Walking in the evening with my sister.\n", encoding="utf-8")
     (d / "empty.txt").write_text("", encoding="utf-8")
     return d
+from tests.batch_fixtures import tiny_model_dir  # noqa: E402,F401  (issue #8)
 from tests.model_fixtures import tiny_config, tiny_encoder_dir, tiny_sessions  # noqa: E402,F401  (issue #4)

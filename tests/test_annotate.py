@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -115,8 +116,32 @@ def test_unknown_format_is_one_clear_error(tmp_path):
         config(tmp_path, formats=frozenset({"pdf"}))
 
 
-def test_file_stem_is_safe():
-    assert file_stem("../x/y z") == "x_y_z"
+@pytest.mark.parametrize(
+    "session_id", ["../x/y z", "/etc/passwd", "..", "", "a\\b", "CON", "x" * 300, "é:ß*?", "s.jsonl/.."]
+)
+def test_file_stem_is_a_plain_name_inside_the_folder(session_id, tmp_path):
+    stem = file_stem(session_id)
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}", stem), stem
+    assert (tmp_path / f"{stem}.json").resolve().parent == tmp_path.resolve()
+
+
+def test_file_stems_never_collide_across_case_or_unsafe_characters():
+    ids = ["s1", "S1", "a b", "a_b", "a/b", "A_B", "clinic A/session 3", "clinic_A_session_3"]
+    stems = [file_stem(i).lower() for i in ids]  # lower: as a case-insensitive file system sees them
+    assert len(set(stems)) == len(ids)
+    assert file_stem("s1") == "s1"  # plain ids keep their name
+
+
+def test_sessions_differing_only_by_case_get_their_own_outputs(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "Intake.txt").write_text("T: How was the week?\nP: Fine.\n", encoding="utf-8")
+    (d / "intake.txt").write_text("T: What brings you in?\nP: Whatever.\n", encoding="utf-8")
+    res = annotate([str(d)], config(tmp_path / "out"), KeywordClassifier())
+    assert res.written == 2
+    summaries = sorted((tmp_path / "out" / "sessions").glob("*.json"))
+    assert len(summaries) == 2
+    assert {json.loads(p.read_text())["session_id"] for p in summaries} == {"Intake", "intake"}
 
 
 def test_cli_annotate(transcripts_dir, tmp_path, monkeypatch):
@@ -146,7 +171,7 @@ def test_annomi_every_turn_appears(annomi_csv, tmp_path):
     out = tmp_path / "out"
     res = annotate(
         [str(annomi_csv)],
-        config(out, formats=frozenset({"utterances", "reports", "csv"})),
+        config(out, formats=frozenset({"utterances", "reports", "csv"}), identifiers="redact"),
         KeywordClassifier(),
     )
     assert res.written == 133 and not res.read.problems

@@ -98,7 +98,7 @@ def test_cli_batch_skips_the_bad_file_and_processes_the_rest(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     (src / "good.txt").write_text("T: How was the week?\nP: Long.\n")
-    (src / "one_speaker.txt").write_text("T: Hello?\n")
+    (src / "one_speaker.txt").write_text("T: Hello?\nT: Anyone there?\n")
     (src / "also_good.csv").write_text("speaker,text\nTherapist,Hi.\nClient,Hi.\n")
     out = tmp_path / "out"
     result = runner.invoke(app, ["segment", str(src), "--out", str(out)])

@@ -142,7 +142,7 @@ def test_annomi_report_opens_in_headless_chromium(annomi_csv, tmp_path):
     out = tmp_path / "out"
     annotate(
         [str(annomi_csv)],
-        AnnotateConfig(out, progress=False, formats=frozenset({"reports", "csv"})),
+        AnnotateConfig(out, progress=False, formats=frozenset({"reports", "csv"}), identifiers="redact"),
         KeywordClassifier(),
     )
     cohort = pd.read_csv(out / "cohort.csv")

@@ -78,7 +78,8 @@ def test_annotate_outputs_do_not_depend_on_batching(tmp_path, tiny_model_dir, ex
     outs = []
     for name, bs, per_call in (("a", 1, 1), ("b", 64, 100_000)):
         cfg = AnnotateConfig(tmp_path / name, formats=frozenset({"utterances"}), batch_size=bs,
-                             batch_utterances=per_call, progress=False, roles=parse_roles(ROLES))
+                             batch_utterances=per_call, progress=False, roles=parse_roles(ROLES),
+                             identifiers="redact")
         annotate([str(examples_dir)], cfg, clf)
         outs.append(cfg.out_dir)
     for sub in ("utterances", "sessions"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.cli import annotate, corpus, evaluate, export, segment, train  # noqa: F401
+from pipeline.cli import annotate, corpus, evaluate, export, scan, segment, train  # noqa: F401
 from pipeline.cli._app import app
 
 __all__ = ["app"]

@@ -9,9 +9,12 @@ import typer
 
 from pipeline import annotate as runner
 from pipeline.cli._app import app, user_errors
+from pipeline.cli.scan import MIN_CONFIDENCE_HELP, NAMES_HELP
 from pipeline.cli.segment import COLUMNS_HELP, INPUT_FORMAT_HELP, ROLES_HELP
 from pipeline.engines import run_annotate
 from pipeline.errors import RuptureError
+from pipeline.privacy import ScanOptions, read_names_file
+from pipeline.privacy.scan import DEFAULT_MIN_CONFIDENCE
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
 
@@ -23,6 +26,19 @@ FORMAT_HELP = (
 def parse_formats(spec: str | None) -> frozenset[str]:
     """``"utterances,csv"`` -> ``frozenset({"utterances", "csv"})``; empty means all."""
     return frozenset(x.strip() for x in spec.split(",") if x.strip()) if spec else frozenset(runner.FORMATS)
+
+
+def identifier_mode(redact: bool, allow_identifiers: bool) -> str:
+    """``--redact`` -> ``redact``, ``--allow-identifiers`` -> ``allow``, neither -> ``stop``."""
+    if redact and allow_identifiers:
+        raise RuptureError("give --redact or --allow-identifiers, not both")
+    return "redact" if redact else "allow" if allow_identifiers else "stop"
+
+
+def scan_options(names: Path | None, min_confidence: float) -> ScanOptions:
+    if not 0 <= min_confidence <= 1:
+        raise RuptureError(f"--min-confidence {min_confidence} is not between 0 and 1")
+    return ScanOptions(read_names_file(names) if names else (), min_confidence)
 
 
 @app.command("annotate")
@@ -43,6 +59,20 @@ def annotate_command(
     input_format: Annotated[str | None, typer.Option("--input-format", help=INPUT_FORMAT_HELP)] = None,
     roles: Annotated[str | None, typer.Option("--roles", help=ROLES_HELP)] = None,
     columns: Annotated[str | None, typer.Option("--columns", help=COLUMNS_HELP)] = None,
+    redact: Annotated[
+        bool,
+        typer.Option("--redact", help="Replace possible identifiers with typed placeholders ([NAME_1], "
+                     "[PHONE_1], ...), the same within a session, before anything else sees the text."),
+    ] = False,
+    allow_identifiers: Annotated[
+        bool,
+        typer.Option("--allow-identifiers", help="Go on although the inputs hold possible identifiers "
+                     "(by default annotate stops and says where to look)."),
+    ] = False,
+    names: Annotated[Path | None, typer.Option("--names", help=NAMES_HELP)] = None,
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help=MIN_CONFIDENCE_HELP)
+    ] = DEFAULT_MIN_CONFIDENCE,
     batch_size: Annotated[
         int, typer.Option("--batch-size", help="Utterances per forward pass of the model.")
     ] = 64,
@@ -60,7 +90,11 @@ def annotate_command(
                      "HEAD:6379); default: a local Ray started for the run."),
     ] = None,
 ) -> None:
-    """Label every utterance, summarise ruptures and repair per session, and write reports."""
+    """Label every utterance, summarise ruptures and repair per session, and write reports.
+
+    The inputs are scanned for identifiers first (see `rupture scan`): annotate stops on findings
+    unless given --redact or --allow-identifiers.
+    """
     config = runner.AnnotateConfig(
         out,
         parse_formats(formats),
@@ -71,9 +105,11 @@ def annotate_command(
         input_format=input_format,
         roles=parse_roles(roles),
         columns=parse_columns(columns),
+        identifiers=identifier_mode(redact, allow_identifiers),
+        scan=scan_options(names, min_confidence),
     )
     result = run_annotate(inputs, config, model, engine=engine, ray_address=ray_address)
-    for line in result.lines():
+    for line in result.lines(no_text):
         typer.echo(line, err=True)
     if result.written == 0 and result.already_done == 0:
         raise RuptureError("nothing could be annotated; see the lines above")

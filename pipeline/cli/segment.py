@@ -10,6 +10,7 @@ from pipeline.batch import BatchReport, load_sessions
 from pipeline.cli._app import app, user_errors
 from pipeline.errors import RuptureError
 from pipeline.io import write_session_utterances
+from pipeline.paths import file_stem
 from pipeline.readers import READERS
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
@@ -33,7 +34,7 @@ def segment_files(
     report = BatchReport()
     out = Path(out_dir)
     for session in load_sessions(inputs, input_format, roles, columns, report):
-        write_session_utterances(out / f"{session.session_id}.jsonl", session, no_text=no_text)
+        write_session_utterances(out / f"{file_stem(session.session_id)}.jsonl", session, no_text=no_text)
     return report
 
 

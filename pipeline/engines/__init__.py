@@ -49,7 +49,7 @@ def run_annotate(
             raise RuptureError("--ray-address needs --engine ray")
         from pipeline import annotate as runner
 
-        return runner.annotate(inputs, config, runner.load_classifier(model))
+        return runner.annotate(inputs, config, model=model)
     from pipeline.engines.ray_engine import annotate_ray
 
     return annotate_ray(inputs, config, model, ray_address=ray_address, num_cpus=num_cpus)

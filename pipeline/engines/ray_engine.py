@@ -128,8 +128,8 @@ def annotate_ray(
     """
     ray = import_ray()
     from pipeline import annotate as runner
-    from pipeline.batch import load_sessions
 
+    runner.check_identifiers(inputs, config)
     if model_path is None or isinstance(model_path, (str, Path)):
         _check_model_dir(model_path)
     result = runner.AnnotateResult()
@@ -138,8 +138,7 @@ def annotate_ray(
         runner._remove_stale_parts(config.out_dir)
     # read and segment on the driver while Ray starts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rupture-reader") as pool:
-        reading = pool.submit(_read_batches, load_sessions(inputs, config.input_format, config.roles,
-                                                          config.columns, result.read), config, result)
+        reading = pool.submit(_read_batches, runner.read_sessions(inputs, config, result), config, result)
         started_ray = _start_ray(ray, ray_address, num_cpus)
         try:
             batches = reading.result()

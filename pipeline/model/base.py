@@ -19,7 +19,28 @@ from pathlib import Path
 from pipeline.errors import ModelError
 from pipeline.model.config import DEFAULT_BASE
 
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json")
+SAFE_SUFFIXES = (".safetensors", ".json", ".yaml", ".yml", ".toml", ".txt", ".md")
+SAFE_NAMES = ("LICENSE", "NOTICE", ".gitattributes", ".gitignore", ".gitkeep")
+
+
+def check_safe_files(folder: Path, what: str) -> None:
+    """Refuse a model folder holding anything but safetensors, JSON/YAML/TOML and text.
+
+    Pickled weights (``.bin``, ``.pt``, ``.pkl``, ``.ckpt``) can run code when loaded, and so can Python
+    files that ``trust_remote_code`` would import; rupture loads neither, and refuses a folder that
+    holds them rather than guess which files a library would pick.
+
+    Raises:
+        ModelError: naming the first such file.
+    """
+    for f in sorted(folder.rglob("*")):
+        if f.is_dir() or f.name in SAFE_NAMES or f.suffix.lower() in SAFE_SUFFIXES:
+            continue
+        raise ModelError(
+            f"{f}: {what} {folder} holds a file that is not safetensors, JSON, YAML, TOML or text; "
+            "rupture loads no pickle and no code: remove it (convert pickled weights to safetensors)"
+        )
 
 
 def resolve_base(spec: str | Path) -> Path:
@@ -37,6 +58,8 @@ def resolve_base(spec: str | Path) -> Path:
             ) from None
     else:
         path = Path(spec)
+    if path.is_dir():
+        check_safe_files(path, "base encoder folder")
     if not (path / "config.json").exists():
         raise ModelError(
             f"base encoder folder {path} has no config.json "
@@ -73,8 +96,10 @@ def load_encoder(path: Path):
     transformers.utils.logging.disable_progress_bar()
     transformers.utils.logging.set_verbosity_error()
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        encoder = AutoModel.from_pretrained(path, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
+        encoder = AutoModel.from_pretrained(
+            path, local_files_only=True, trust_remote_code=False, use_safetensors=True
+        )
     except (OSError, ValueError) as err:
         raise ModelError(f"cannot load the base encoder from {path}: {str(err).splitlines()[0]}") from None
     return encoder, tokenizer

@@ -26,7 +26,7 @@ from pipeline.errors import ModelError
 from pipeline.io import write_json
 from pipeline.labelset import LabelSet, load_labelset
 from pipeline.model.architecture import ContextHead, RuptureNet, role_mask_for
-from pipeline.model.base import base_fingerprint, load_encoder, resolve_base
+from pipeline.model.base import base_fingerprint, check_safe_files, load_encoder, resolve_base
 from pipeline.model.classifier import RuptureClassifier
 
 FORMAT = "rupture-model/1"
@@ -188,6 +188,8 @@ def load_model(
     from pipeline.paths import default_model_dir
 
     model_dir = Path(path) if path is not None else default_model_dir()
+    if model_dir.is_dir():
+        check_safe_files(model_dir, "model folder")
     missing = [f for f in REQUIRED_FILES if not (model_dir / f).exists()]
     if missing:
         raise ModelError(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.datamodel import Transcript
 from pipeline.errors import InputError
+from pipeline.readers.common import split_lines
 from pipeline.readers.convokit import is_convokit_dir, read_convokit
 from pipeline.readers.decode import read_text
 from pipeline.readers.ours import read_utterance_jsonl
@@ -60,7 +61,7 @@ def detect_format(path: Path) -> str:
         )
     fmt = EXTENSIONS.get(path.suffix.lower())
     head = read_text(path)[0].lstrip("\ufeff")[:2000]
-    first = head.split("\n", 1)[0]
+    first = split_lines(head)[0]
     if head.startswith("WEBVTT"):
         return "vtt"
     if fmt in {"csv", None} and is_annomi(first.split(",")):

@@ -2,16 +2,61 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.datamodel import Transcript, Turn
+from pipeline.datamodel import Transcript, Turn, Utterance
 from pipeline.errors import InputError
 from pipeline.readers.roles import role_of
 
 _CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+SHOWN = 5
+"""Names a message lists before it says "and N more"."""
+MAX_SECONDS = 7 * 24 * 3600.0
+"""Times are offsets from the session start; larger ones (Unix times, typos) are not read as times."""
+MAX_WARNINGS = 20
+"""Warnings kept for one transcript; the rest are counted in one more line."""
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them: split at ``\\n``, ``\\r\\n`` and ``\\r`` only.
+
+    ``str.splitlines`` also splits at form feeds, ``\\x1c``-``\\x1e``, ``\\x85`` and
+    ``\\u2028``, which would put error messages on the wrong line.
+
+    Example:
+        >>> split_lines("T: a\\x0cb\\r\\nP: c\\rT: d")
+        ['T: a\\x0cb', 'P: c', 'T: d']
+    """
+    return _NEWLINE.split(text)
+
+
+def short(value: str, limit: int = 40) -> str:
+    """``repr`` of a value for a one-line message: whitespace squeezed, long values cut.
+
+    Example:
+        >>> short("SPEAKER 1\\n"), short("x" * 100, 8)
+        ("'SPEAKER 1'", "'xxxxxxxx...' (100 characters)")
+    """
+    flat = " ".join(str(value).split())
+    if len(flat) <= limit:
+        return repr(flat)
+    return f"{flat[:limit] + '...'!r} ({len(flat)} characters)"
+
+
+def listing(values: list[str], limit: int = SHOWN) -> str:
+    """The first few values (each :func:`short`) and how many more, for a one-line message.
+
+    Example:
+        >>> listing(["A", "B", "C"], limit=2)
+        "'A', 'B' and 1 more"
+    """
+    shown = ", ".join(short(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
 def parse_clock(value: str) -> float | None:
@@ -24,9 +69,10 @@ def parse_clock(value: str) -> float | None:
     value = value.strip()
     try:
         seconds = float(value)
-        return seconds if seconds >= 0 else None
     except ValueError:
         pass
+    else:
+        return seconds if is_time(seconds) else None
     m = _CLOCK.match(value)
     if not m:
         return None
@@ -35,6 +81,39 @@ def parse_clock(value: str) -> float | None:
         return None
     total = int(h or 0) * 3600 + int(mi) * 60 + int(s)
     return total + (float(f"0.{frac}") if frac else 0.0)
+
+
+def is_time(seconds: float) -> bool:
+    """A usable offset from the session start: a number from 0 to :data:`MAX_SECONDS`, not NaN.
+
+    Example:
+        >>> is_time(12.5), is_time(-1), is_time(float("nan")), is_time(1.7e9)
+        (True, False, False, False)
+    """
+    return math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS
+
+
+def check_times(path: Path, no: int, u: Utterance) -> list[str]:
+    """Make an utterance's unusable times unknown and say so in the returned warnings.
+
+    Unusable: NaN, negative, over :data:`MAX_SECONDS`, or an end before the start.
+    """
+    warnings = []
+    for name in ("start", "end"):
+        value = getattr(u, name)
+        if value is not None and not is_time(value):
+            setattr(u, name, None)
+            warnings.append(
+                f"{path}:{no}: cannot read the {name} time {value!r}; its time is estimated from the "
+                "neighbouring turns (write times as seconds from the session start)"
+            )
+    if u.start is not None and u.end is not None and u.end < u.start:
+        warnings.append(
+            f"{path}:{no}: the end time {u.end!r} is before the start {u.start!r}; the end is estimated "
+            "from the next utterance (check the times)"
+        )
+        u.end = None
+    return warnings
 
 
 def read_time(
@@ -47,7 +126,7 @@ def read_time(
     if t is None:
         where = f"{path}:{line}" if line is not None else str(path)
         warnings.append(
-            f"{where}: cannot read the {what} {value.strip()!r}; its time is estimated from the "
+            f"{where}: cannot read the {what} {short(value)}; its time is estimated from the "
             "neighbouring turns (write times as hh:mm:ss or seconds)"
         )
     return t
@@ -62,6 +141,8 @@ class RawTurn:
     end: float | None = None
     turn_id: str | None = None
     labels: list[str] = field(default_factory=list)
+    pieces: int = 1
+    """How many cues or rows of one speaker were merged into this turn."""
 
 
 def build_transcript(
@@ -80,24 +161,13 @@ def build_transcript(
         raise InputError(
             path, "no speaker turns found", hint=f"is this a {input_format} transcript? see --input-format"
         )
-    unknown = sorted({t.speaker for t in raw if role_of(t.speaker, roles) is None})
-    if unknown:
-        first = next(t.line for t in raw if t.speaker in unknown)
-        pairs = ",".join(
-            f"{name}=patient" if i else f"{name}=therapist" for i, name in enumerate(unknown[:2])
-        )
-        raise InputError(
-            path,
-            f"unknown speaker(s) {', '.join(repr(u) for u in unknown)}",
-            line=first,
-            hint=f'map them to roles with {role_hint} "{pairs}" (roles: patient, therapist, other)',
-        )
-    speakers = {t.speaker for t in raw}
-    if len(speakers) < 2:
-        raise InputError(
-            path,
-            f"only one speaker ({next(iter(speakers))!r}) in the whole transcript",
-            hint="a session needs the patient and the therapist; check the speaker labels or the file",
+    _check_speakers(path, raw, roles, role_hint)
+    warnings = list(warnings or [])
+    if len(raw) == 1:
+        where = f"{path}:{raw[0].line}" if raw[0].line is not None else str(path)
+        warnings.append(
+            f"{where}: the transcript has a single turn ({short(raw[0].speaker)}); "
+            "it is read as a one-turn session (check the file if there should be more)"
         )
     turns = [
         Turn(
@@ -120,8 +190,49 @@ def build_transcript(
         encoding=encoding,
         metadata=metadata or {},
         turns=turns,
-        warnings=warnings or [],
+        warnings=cap_warnings(path, warnings),
     )
+
+
+def cap_warnings(path: Path, warnings: list[str]) -> list[str]:
+    """The first :data:`MAX_WARNINGS` warnings and a line counting the rest (a bad column warns on every row).
+
+    Example:
+        >>> cap_warnings(Path("a.csv"), [f"a.csv:{i}: ..." for i in range(1, 31)])[-1]
+        'a.csv: 10 more warnings (fix the lines above and read the file again to see them)'
+    """
+    if len(warnings) <= MAX_WARNINGS:
+        return warnings
+    more = len(warnings) - MAX_WARNINGS
+    return [
+        *warnings[:MAX_WARNINGS],
+        f"{path}: {more} more warnings (fix the lines above and read the file again to see them)",
+    ]
+
+
+def _check_speakers(path: Path, raw: list[RawTurn], roles: dict[str, str] | None, role_hint: str) -> None:
+    """Every speaker has a role, and a transcript of several turns has more than one speaker."""
+    unknown = sorted({t.speaker for t in raw if role_of(t.speaker, roles) is None})
+    if unknown:
+        names = set(unknown)
+        first = next(t.line for t in raw if t.speaker in names)
+        flat = [" ".join(name.split()) for name in unknown[:2]]
+        pairs = ",".join(
+            f"{name if len(name) <= 40 else 'NAME'}={'patient' if i else 'therapist'}"
+            for i, name in enumerate(flat)
+        )
+        raise InputError(
+            path,
+            f"unknown speaker(s) {listing(unknown)}",
+            line=first,
+            hint=f'map them to roles with {role_hint} "{pairs}" (roles: patient, therapist, other)',
+        )
+    if len({t.speaker for t in raw}) < 2 and (len(raw) > 1 or raw[0].pieces > 1):
+        raise InputError(
+            path,
+            f"only one speaker ({short(raw[0].speaker)}) in the whole transcript",
+            hint="a session needs the patient and the therapist; check the speaker labels or the file",
+        )
 
 
 def session_id_from(path: Path) -> str:

@@ -8,14 +8,24 @@ with ``Corpus(filename=DIR)``.
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from pipeline.datamodel import Session, Transcript, Utterance
 from pipeline.errors import InputError
 from pipeline.io import atomic_open, iter_jsonl, write_json
-from pipeline.readers.common import RawTurn, build_transcript
+from pipeline.readers.common import (
+    MAX_SECONDS,
+    RawTurn,
+    build_transcript,
+    cap_warnings,
+    check_times,
+    is_time,
+)
 from pipeline.readers.roles import role_of
 
 META_FIELDS = (
@@ -32,63 +42,133 @@ META_FIELDS = (
 )
 
 
+_JSON_TYPES = {
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "an object",
+    type(None): "null",
+}
+
+
 def is_convokit_dir(path: Path) -> bool:
     return path.is_dir() and (path / "utterances.jsonl").exists()
 
 
 def read_convokit(path: Path, roles: dict[str, str] | None = None) -> list[Transcript]:
     """Read a ConvoKit corpus directory."""
+    if not is_convokit_dir(path):
+        raise InputError(
+            path, "is not a ConvoKit corpus folder (no utterances.jsonl in it)", hint="check --input-format"
+        )
     speakers = _load_json(path / "speakers.json")
     convos: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     utt_file = path / "utterances.jsonl"
     for no, obj in iter_jsonl(utt_file):
-        for key in ("id", "speaker", "conversation_id", "text"):
-            if key not in obj:
-                raise InputError(
-                    utt_file, f"utterance has no {key!r}", line=no, hint="see ConvoKit's data format"
-                )
+        _check_utterance(utt_file, no, obj)
         obj["_line"] = no
-        convos.setdefault(str(obj["conversation_id"]), []).append(obj)
+        convos.setdefault(obj["conversation_id"], []).append(obj)
     return [_transcript(path, utt_file, cid, utts, speakers, roles) for cid, utts in convos.items()]
 
 
+def _check_utterance(utt_file: Path, no: int, obj: dict[str, Any]) -> None:
+    """Check one utterance line's fields and bring ids to strings, a missing text to ``""``."""
+    for key in ("id", "speaker", "conversation_id", "text"):
+        if key not in obj:
+            raise InputError(
+                utt_file, f"utterance has no {key!r}", line=no, hint="see ConvoKit's data format"
+            )
+        value = obj[key]
+        if key == "text" and value is None:
+            obj[key] = ""
+        elif isinstance(value, int) and not isinstance(value, bool) and key != "text":
+            obj[key] = str(value)
+        elif not isinstance(value, str):
+            raise InputError(
+                utt_file,
+                f"utterance {key!r} is {_JSON_TYPES.get(type(value), 'not text')}, not a string",
+                line=no,
+                hint="see ConvoKit's data format",
+            )
+    if obj.get("meta") is None:
+        obj["meta"] = {}
+    if not isinstance(obj["meta"], dict):
+        raise InputError(
+            utt_file, "utterance 'meta' is not a JSON object", line=no, hint="see ConvoKit's data format"
+        )
+
+
 def _load_json(path: Path) -> dict[str, Any]:
+    """A corpus-level JSON file (``speakers.json``, ...) as a dict; ``{}`` when there is none."""
     if not path.exists():
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as err:
-        raise InputError(path, f"not valid JSON ({err.msg})", line=err.lineno) from None
+        raise InputError(
+            path, f"not valid JSON ({err.msg})", line=err.lineno, hint="see ConvoKit's data format"
+        ) from None
+    except UnicodeDecodeError as err:
+        raise InputError(
+            path, f"is not UTF-8 text (byte 0x{err.object[err.start]:02x})", hint="re-save it as UTF-8"
+        ) from None
+    except RecursionError:
+        raise InputError(path, "JSON nested too deeply", hint="see ConvoKit's data format") from None
+    except OSError as err:
+        raise InputError(
+            path, f"cannot be read ({err.strerror})", hint="check the path and permissions"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            path, "is not a JSON object (id -> record)", line=1, hint="see ConvoKit's data format"
+        )
+    return data
+
+
+def _meta(records: dict[str, Any], key: str) -> dict[str, Any]:
+    """The ``meta`` of one speaker or conversation record; ``{}`` when it has none."""
+    record = records.get(key)
+    meta = record.get("meta") if isinstance(record, dict) else None
+    return meta if isinstance(meta, dict) else {}
 
 
 def _role(obj: dict[str, Any], speakers: dict[str, Any], roles: dict[str, str] | None) -> str:
-    meta_role = (obj.get("meta") or {}).get("role") or (
-        speakers.get(obj["speaker"], {}).get("meta") or {}
-    ).get("role")
-    if meta_role and not (roles and obj["speaker"].lower() in roles):
+    meta_role = obj["meta"].get("role") or _meta(speakers, obj["speaker"]).get("role")
+    if isinstance(meta_role, str) and meta_role.strip() and not (roles and obj["speaker"].lower() in roles):
         return role_of(meta_role) or meta_role
     return obj["speaker"]
 
 
 def _transcript(path, utt_file, cid, utts, speakers, roles) -> Transcript:
-    meta_ok = all("utterance_index" in (u.get("meta") or {}) for u in utts)
+    meta_ok = all("utterance_index" in u["meta"] for u in utts)
     if meta_ok:  # written by rupture: keep our utterances as they were
+        utterances = [_utterance(utt_file, cid, u, speakers, roles) for u in utts]
         return Transcript(
             session_id=cid,
             source=str(path),
             input_format="convokit",
-            utterances=[_utterance(cid, u, speakers, roles) for u in utts],
-            metadata=_load_json(path / "conversations.json").get(cid, {}).get("meta", {}),
+            utterances=utterances,
+            metadata=_meta(_load_json(path / "conversations.json"), cid),
+            warnings=cap_warnings(
+                utt_file,
+                [
+                    w
+                    for u, x in zip(utts, utterances, strict=True)
+                    for w in check_times(utt_file, u["_line"], x)
+                ],
+            ),
         )
+    starts = _timestamps(utts)
     raw = [
         RawTurn(
             speaker=_role(u, speakers, roles),
             text=u["text"],
             line=u["_line"],
-            start=u.get("timestamp") if isinstance(u.get("timestamp"), int | float) else None,
-            turn_id=str(u["id"]),
+            start=start,
+            turn_id=u["id"],
         )
-        for u in utts
+        for u, start in zip(utts, starts, strict=True)
     ]
     t = build_transcript(utt_file, cid, raw, roles, "convokit")
     for turn, u in zip(t.turns, utts, strict=True):
@@ -96,11 +176,36 @@ def _transcript(path, utt_file, cid, utts, speakers, roles) -> Transcript:
     return t
 
 
-def _utterance(cid: str, u: dict[str, Any], speakers, roles) -> Utterance:
-    meta = u.get("meta") or {}
-    fields = {k: meta[k] for k in META_FIELDS if k in meta}
+def _timestamps(utts: list[dict[str, Any]]) -> list[float | None]:
+    """Utterance timestamps as seconds from the conversation's start; None where there is no usable one.
+
+    ConvoKit timestamps are often Unix times: when every one is too large to be an offset
+    into a session, they are counted from the conversation's first.
+    """
+    stamps = [
+        float(u["timestamp"])
+        if isinstance(u.get("timestamp"), int | float) and not isinstance(u["timestamp"], bool)
+        else None
+        for u in utts
+    ]
+    stamps = [t if t is not None and math.isfinite(t) and t >= 0 else None for t in stamps]
+    known = [t for t in stamps if t is not None]
+    if known and min(known) > MAX_SECONDS:
+        stamps = [t - min(known) if t is not None else None for t in stamps]
+    return [t if t is not None and is_time(t) else None for t in stamps]
+
+
+def _utterance(utt_file: Path, cid: str, u: dict[str, Any], speakers, roles) -> Utterance:
+    fields = {k: u["meta"][k] for k in META_FIELDS if k in u["meta"]}
     fields.setdefault("role", role_of(_role(u, speakers, roles), roles) or "other")
-    return Utterance(session_id=cid, speaker=u["speaker"], text=u["text"], **fields)
+    try:
+        return Utterance(session_id=cid, speaker=u["speaker"], text=u["text"], **fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(x) for x in first["loc"]) or "record"
+        raise InputError(
+            utt_file, f"meta.{field}: {first['msg']}", line=u["_line"], hint="see ConvoKit's data format"
+        ) from None
 
 
 def write_convokit(sessions: list[Session], out_dir: str | Path) -> Path:

@@ -36,6 +36,9 @@ def read_text(path: Path) -> tuple[str, str]:
         ) from None
     if not data.strip():
         raise InputError(path, "is empty", hint="give a transcript with speaker turns")
+    codec = utf16_codec(data)
+    if codec:
+        return _decode_utf16(path, data, codec), codec
     if looks_binary(data):
         raise InputError(
             path,
@@ -45,9 +48,54 @@ def read_text(path: Path) -> tuple[str, str]:
     for enc in ENCODINGS:
         try:
             text = data.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            bad = err
             continue
         if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             enc = "utf-8"
         return text, enc
-    raise InputError(path, "is not UTF-8 or cp1252 text", hint="re-save it as UTF-8")
+    raise InputError(
+        path,
+        f"is not UTF-8 or cp1252 text (byte 0x{data[bad.start]:02x})",
+        line=data.count(b"\n", 0, bad.start) + 1,
+        hint="re-save it as UTF-8",
+    )
+
+
+def utf16_codec(data: bytes) -> str | None:
+    """``utf-16`` (with a byte order mark), ``utf-16-le`` / ``utf-16-be`` (NUL in every other byte), or None.
+
+    Windows tools ("Unicode text") save UTF-16; without the check such files look binary.
+
+    Example:
+        >>> utf16_codec("T: Hi".encode("utf-16")), utf16_codec("T: Hi".encode("utf-16-be"))
+        ('utf-16', 'utf-16-be')
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16(path: Path, data: bytes, codec: str) -> str:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].decode(codec, errors="replace").count("\n") + 1
+        raise InputError(
+            path, f"is {codec} text with a broken character", line=line, hint="re-save it as UTF-8"
+        ) from None
+    if "\x00" in text or looks_binary(text.encode("utf-8", errors="replace")):
+        raise InputError(
+            path,
+            "looks like a binary file, not a transcript",
+            hint="export the transcript as text, CSV, VTT or SRT",
+        )
+    return text

@@ -11,15 +11,22 @@ from pathlib import Path
 
 from pipeline.datamodel import Transcript
 from pipeline.errors import InputError
-from pipeline.readers.common import RawTurn, build_transcript, parse_clock, session_id_from
+from pipeline.readers.common import (
+    RawTurn,
+    build_transcript,
+    parse_clock,
+    session_id_from,
+    short,
+    split_lines,
+)
 from pipeline.readers.decode import read_text
 
 _TIMING = re.compile(r"^\s*([\d:.,]+)\s*-->\s*([\d:.,]+)")
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^<>]+)>")
 _PREFIX = re.compile(
     r"^\[?((?:SPEAKER|Speaker|speaker)[ _]?\d+|[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2})\]?\s*:\s*"
 )
-_TAG = re.compile(r"</?[^>]+>")
+_TAG = re.compile(r"</?[^<>]+>")  # [^<>]: a run of "<" without ">" stays linear
 
 
 def read_captions(path: Path, roles: dict[str, str] | None = None) -> list[Transcript]:
@@ -27,6 +34,7 @@ def read_captions(path: Path, roles: dict[str, str] | None = None) -> list[Trans
     text, encoding = read_text(path)
     fmt = "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
     raw: list[RawTurn] = []
+    parts: list[list[str]] = []  # each turn's cue texts, joined once at the end
     for cue_no, (line, start, end, body) in enumerate(_cues(path, text)):
         speaker, words = _speaker(body)
         if speaker is None:
@@ -39,17 +47,21 @@ def read_captions(path: Path, roles: dict[str, str] | None = None) -> list[Trans
                 )
             speaker = raw[-1].speaker
         if raw and raw[-1].speaker == speaker:
-            raw[-1].text += " " + words
+            parts[-1].append(words)
             raw[-1].end = end
+            raw[-1].pieces += 1
         else:
             raw.append(
-                RawTurn(speaker=speaker, text=words, line=line, start=start, end=end, turn_id=str(cue_no))
+                RawTurn(speaker=speaker, text="", line=line, start=start, end=end, turn_id=str(cue_no))
             )
+            parts.append([words])
+    for turn, cues in zip(raw, parts, strict=True):
+        turn.text = " ".join(cues)
     return [build_transcript(path, session_id_from(path), raw, roles, fmt, encoding)]
 
 
 def _cues(path: Path, text: str):
-    lines = text.splitlines()
+    lines = split_lines(text)
     i = 0
     while i < len(lines):
         m = _TIMING.match(lines[i])
@@ -57,7 +69,7 @@ def _cues(path: Path, text: str):
             if "-->" in lines[i]:
                 raise InputError(
                     path,
-                    f"cannot read the cue timing {lines[i].strip()!r}",
+                    f"cannot read the cue timing {short(lines[i], 60)}",
                     line=i + 1,
                     hint="cue timings look like 00:01:02.500 --> 00:01:05.000",
                 )
@@ -67,7 +79,7 @@ def _cues(path: Path, text: str):
         if start is None or end is None:
             raise InputError(
                 path,
-                f"cannot read the cue timing {lines[i].strip()!r}",
+                f"cannot read the cue timing {short(lines[i], 60)}",
                 line=i + 1,
                 hint="cue timings look like 00:01:02.500 --> 00:01:05.000",
             )

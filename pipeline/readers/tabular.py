@@ -24,6 +24,7 @@ GUESSES = {
 }
 ANNOMI_COLUMNS = {"transcript_id", "utterance_id", "interlocutor", "utterance_text", "timestamp"}
 ANNOMI_ROLES = {"therapist": "therapist", "client": "patient"}
+SHOWN_COLUMNS = 12
 
 
 def parse_columns(spec: str | None) -> dict[str, str]:
@@ -52,11 +53,28 @@ def _rows(path: Path, delimiter: str | None) -> tuple[list[str], list[tuple[int,
     text, encoding = read_text(path)
     if delimiter is None:
         delimiter = "\t" if path.suffix.lower() == ".tsv" or text.split("\n", 1)[0].count("\t") > 0 else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = [(reader.line_num, row) for row in reader]
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))  # one long turn is no error
+    # newline=None: a lone "\r" (old Mac files, stray CRs) ends a line, as in every other reader
+    reader = csv.DictReader(io.StringIO(text, newline=None), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as err:
+        raise InputError(
+            path,
+            f"cannot be read as CSV ({err})",
+            line=reader.line_num or None,
+            hint="check the quotes and delimiters there",
+        ) from None
     return header, rows, encoding
+
+
+def _columns(header: list[str]) -> str:
+    """The header for a message: the first columns, each cut short, and how many more."""
+    names = [" ".join(h.split())[:40] for h in header[:SHOWN_COLUMNS]]
+    more = len(header) - SHOWN_COLUMNS
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
 def _resolve(path: Path, header: list[str], columns: dict[str, str]) -> dict[str, str]:
@@ -69,7 +87,7 @@ def _resolve(path: Path, header: list[str], columns: dict[str, str]) -> dict[str
                     path,
                     f"has no column {columns[key]!r} (given for {key})",
                     line=1,
-                    hint=f"its columns are: {', '.join(header)}",
+                    hint=f"its columns are: {_columns(header)}",
                 )
             found[key] = columns[key]
             continue
@@ -83,7 +101,7 @@ def _resolve(path: Path, header: list[str], columns: dict[str, str]) -> dict[str
                 path,
                 f"has no {needed} column",
                 line=1,
-                hint=f'name it with --columns "{needed}=COLUMN"; its columns are: {", ".join(header)}',
+                hint=f'name it with --columns "{needed}=COLUMN"; its columns are: {_columns(header)}',
             )
     return found
 
@@ -100,7 +118,7 @@ def read_table(
         raise InputError(path, "has a header but no rows", hint="give one row a turn")
     cols = _resolve(path, header, columns or {})
     sessions: OrderedDict[str, list[RawTurn]] = OrderedDict()
-    warnings: list[str] = []
+    warnings: dict[str, list[str]] = {}
     for line, row in rows:
         text = (row.get(cols["text"]) or "").strip()
         speaker = (row.get(cols["speaker"]) or "").strip()
@@ -110,15 +128,17 @@ def read_table(
             raise InputError(path, "row has no speaker", line=line, hint="fill the speaker column")
         sid = (row.get(cols["session"]) or "").strip() if "session" in cols else ""
         labels = (row.get(cols["labels"]) or "") if "labels" in cols else ""
-        sessions.setdefault(sid or session_id_from(path), []).append(
+        sid = sid or session_id_from(path)
+        mine = warnings.setdefault(sid, [])
+        sessions.setdefault(sid, []).append(
             RawTurn(
                 speaker=speaker,
                 text=text,
                 line=line,
-                start=read_time(path, line, row.get(cols["start"]), warnings, f"{cols['start']!r} time")
+                start=read_time(path, line, row.get(cols["start"]), mine, f"{cols['start']!r} time")
                 if "start" in cols
                 else None,
-                end=read_time(path, line, row.get(cols["end"]), warnings, f"{cols['end']!r} time")
+                end=read_time(path, line, row.get(cols["end"]), mine, f"{cols['end']!r} time")
                 if "end" in cols
                 else None,
                 turn_id=(row.get(cols["turn_id"]) or "").strip() or None if "turn_id" in cols else None,
@@ -126,15 +146,9 @@ def read_table(
             )
         )
     return [
-        build_transcript(path, sid, raw, roles, "csv", encoding, warnings=_mine(warnings, raw))
+        build_transcript(path, sid, raw, roles, "csv", encoding, warnings=warnings[sid])
         for sid, raw in sessions.items()
     ]
-
-
-def _mine(warnings: list[str], raw: list[RawTurn]) -> list[str]:
-    """The warnings about this session's rows."""
-    lines = {f":{t.line}:" for t in raw}
-    return [w for w in warnings if any(x in w for x in lines)]
 
 
 def is_annomi(header: list[str]) -> bool:
@@ -149,18 +163,26 @@ def read_annomi(path: Path, roles: dict[str, str] | None = None) -> list[Transcr
     header, rows, encoding = _rows(path, ",")
     if not is_annomi(header):
         missing = ANNOMI_COLUMNS - set(header)
-        raise InputError(path, f"is not AnnoMI's layout (missing {', '.join(sorted(missing))})", line=1)
+        raise InputError(
+            path,
+            f"is not AnnoMI's layout (missing {', '.join(sorted(missing))})",
+            line=1,
+            hint="read it with --input-format csv",
+        )
     sessions: OrderedDict[str, list[RawTurn]] = OrderedDict()
     meta: dict[str, dict[str, str]] = {}
     seen: set[tuple[str, str]] = set()
-    warnings: list[str] = []
+    warnings: dict[str, list[str]] = {}
     for line, row in rows:
+        row = {k: v if isinstance(v, str) else "" for k, v in row.items()}  # short rows: None
         tid, uid = row["transcript_id"].strip(), row["utterance_id"].strip()
         if (tid, uid) in seen:
             continue
         seen.add((tid, uid))
         sid = f"annomi-{tid}"
         who = row["interlocutor"].strip().lower()
+        if not who:
+            raise InputError(path, "row has no interlocutor", line=line, hint="fill the interlocutor column")
         meta.setdefault(
             sid, {k: row[k] for k in ("mi_quality", "topic", "video_title", "video_url") if k in row}
         )
@@ -169,7 +191,7 @@ def read_annomi(path: Path, roles: dict[str, str] | None = None) -> list[Transcr
                 speaker=ANNOMI_ROLES.get(who, who),
                 text=row["utterance_text"],
                 line=line,
-                start=read_time(path, line, row["timestamp"], warnings, "timestamp"),
+                start=read_time(path, line, row["timestamp"], warnings.setdefault(sid, []), "timestamp"),
                 turn_id=uid,
             )
         )
@@ -182,7 +204,7 @@ def read_annomi(path: Path, roles: dict[str, str] | None = None) -> list[Transcr
             "annomi",
             encoding,
             {"corpus": "AnnoMI", "transcript_id": sid[7:], **meta[sid]},
-            warnings=_mine(warnings, raw),
+            warnings=warnings[sid],
         )
         for sid, raw in sessions.items()
     ]

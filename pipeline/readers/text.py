@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.datamodel import Transcript
 from pipeline.errors import InputError
-from pipeline.readers.common import RawTurn, build_transcript, read_time, session_id_from
+from pipeline.readers.common import RawTurn, build_transcript, read_time, session_id_from, split_lines
 from pipeline.readers.decode import read_text
 
 _STAMP = re.compile(r"^[\[(]\s*([\d:.,]+)\s*[\])]\s*")
@@ -34,9 +34,10 @@ def read_plain_text(path: Path, roles: dict[str, str] | None = None) -> list[Tra
     """Read one plain-text transcript."""
     text, encoding = read_text(path)
     raw: list[RawTurn] = []
+    parts: list[list[str]] = []  # each turn's text line by line, joined once at the end
     meta: dict[str, str] = {}
     warnings: list[str] = []
-    for no, line in enumerate(text.splitlines(), start=1):
+    for no, line in enumerate(split_lines(text), start=1):
         line = line.strip()
         if not line:
             continue
@@ -46,12 +47,16 @@ def read_plain_text(path: Path, roles: dict[str, str] | None = None) -> list[Tra
             continue
         if line.startswith("#"):
             continue
-        _read_line(path, no, line, raw, warnings)
+        _read_line(path, no, line, raw, parts, warnings)
+    for turn, lines in zip(raw, parts, strict=True):
+        turn.text = " ".join(lines)
     session_id = meta.pop("session_id", None) or session_id_from(path)
     return [build_transcript(path, session_id, raw, roles, "text", encoding, meta, warnings=warnings)]
 
 
-def _read_line(path: Path, no: int, line: str, raw: list[RawTurn], warnings: list[str]) -> None:
+def _read_line(
+    path: Path, no: int, line: str, raw: list[RawTurn], parts: list[list[str]], warnings: list[str]
+) -> None:
     start = None
     stamp = _STAMP.match(line) or _BAD_STAMP.match(line)
     if stamp:
@@ -59,9 +64,10 @@ def _read_line(path: Path, no: int, line: str, raw: list[RawTurn], warnings: lis
         line = line[stamp.end() :].lstrip()
     spk = _SPEAKER.match(line)
     if spk:
-        raw.append(RawTurn(speaker=spk["spk"].strip(), text=spk["text"], line=no, start=start))
+        raw.append(RawTurn(speaker=spk["spk"].strip(), text="", line=no, start=start))
+        parts.append([spk["text"]])
     elif raw:
-        raw[-1].text += " " + line
+        parts[-1].append(line)
     else:
         raise InputError(
             path,

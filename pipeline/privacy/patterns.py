@@ -1,0 +1,405 @@
+"""Rule-based detectors of structured identifiers: one registered function per category.
+
+Each detector takes a text and yields :class:`Hit` spans. They are regular expressions plus the
+context a human reader would use: a nine-digit number after "social" is a social security number,
+after "member ID" a record number, alone it is neither. Names live in :mod:`pipeline.privacy.names`.
+
+Example:
+    >>> [(h.category, h.confidence) for h in detect("Call me at (614) 555-0187, or jo@example.org")]
+    [('phone', 0.95), ('email', 0.99)]
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+CATEGORIES = (
+    "email",
+    "phone",
+    "ssn",
+    "record_number",
+    "url",
+    "ip_address",
+    "date",
+    "address",
+    "zip",
+    "name",
+)
+"""Finding categories; ``phone`` covers fax numbers, ``date`` full dates and dates of birth."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A span of ``text[start:end]`` that looks like an identifier."""
+
+    start: int
+    end: int
+    category: str
+    confidence: float
+    rule: str
+
+
+Detector = Callable[[str], Iterator[Hit]]
+DETECTORS: dict[str, Detector] = {}
+
+
+def detector(name: str) -> Callable[[Detector], Detector]:
+    """Register a detector under ``name`` (the registry :func:`detect` runs)."""
+
+    def register(fn: Detector) -> Detector:
+        DETECTORS[name] = fn
+        return fn
+
+    return register
+
+
+def _before(text: str, start: int, width: int = 48) -> str:
+    return text[max(0, start - width) : start].lower()
+
+
+def _hits(pattern: re.Pattern[str], text: str, category: str, confidence: float, rule: str) -> Iterator[Hit]:
+    for m in pattern.finditer(text):
+        yield Hit(m.start(), m.end(), category, confidence, rule)
+
+
+# -- e-mail, web, network -------------------------------------------------------------------------
+
+# Repetitions are bounded and matches start where a run of such characters starts: a megabyte-long
+# line of "a.a.a." or "1-1-1-" costs linear time, not quadratic (scripts/bench_scan.py times both).
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,6}\.[A-Za-z]{2,24}\b")
+_TLD = (
+    r"(?:com|org|net|edu|gov|mil|io|co|us|uk|info|me|app|health|ly|ai|tv|de|ca|biz|care|online|site|gg|fm"
+    r"|link|page|to|be|xyz|dev|so|im|gl|ie|au|nz|in|fr|es|it|nl|mx|br|jp|social|blog|club|life|news|shop)"
+)
+_SPOKEN_EMAIL = re.compile(
+    rf"(?<![\w.-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
+    rf"(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
+    re.IGNORECASE,
+)
+_SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
+
+
+@detector("email")
+def emails(text: str) -> Iterator[Hit]:
+    yield from _hits(_EMAIL, text, "email", 0.99, "email")
+    for m in _SPOKEN_EMAIL.finditer(text):
+        start = m.start()
+        for word in m[0].split()[:-3]:
+            if word.lower() not in _SPOKEN_LEAD:
+                break
+            start = text.index(word, start) + len(word) + 1
+        yield Hit(start, m.end(), "email", 0.8, "spoken email")
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_BARE_URL = re.compile(
+    rf"(?<![\w.@-])[a-z0-9][a-z0-9-]{{0,62}}(?:\.[a-z0-9-]{{1,63}}){{0,6}}\.{_TLD}(?:/[^\s<>\"']{{0,500}})?"
+    r"(?![\w@.]\w)",
+    re.IGNORECASE,
+)
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ".,;:!?)]}'\"":
+        end -= 1
+    return end
+
+
+@detector("url")
+def urls(text: str) -> Iterator[Hit]:
+    for pattern, confidence, rule in ((_URL, 0.95, "url"), (_BARE_URL, 0.85, "bare domain")):
+        for m in pattern.finditer(text):
+            if m.start() > 0 and text[m.start() - 1] == "@":
+                continue
+            yield Hit(m.start(), _trim(text, m.start(), m.end()), "url", confidence, rule)
+
+
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
+_IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+
+
+@detector("ip_address")
+def ip_addresses(text: str) -> Iterator[Hit]:
+    for m in _IPV4.finditer(text):
+        if all(int(p) <= 255 for p in m[0].split(".")):
+            yield Hit(m.start(), m.end(), "ip_address", 0.95, "ipv4")
+    for m in _IPV6.finditer(text):
+        if m[0].count(":") >= 3 or re.search(r"[a-fA-F]", m[0]):
+            try:
+                ipaddress.IPv6Address(m[0])
+            except ValueError:
+                continue
+            yield Hit(m.start(), m.end(), "ip_address", 0.9, "ipv6")
+
+
+# -- numbers: phone, SSN, record numbers ----------------------------------------------------------
+
+_DIGIT_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
+_SPOKEN_DIGITS = re.compile(rf"\b{_DIGIT_WORDS}(?:[\s,.-]+{_DIGIT_WORDS}){{6,}}\b", re.IGNORECASE)
+_EXT = r"(?:\s*,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
+_NANP = re.compile(
+    rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
+    re.IGNORECASE,
+)
+_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-][0-9A-Z]{3}[\s-][0-9A-Z]{4}\b")
+_INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
+_LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
+_PHONE_CONTEXT = re.compile(
+    r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
+)
+_SSN = re.compile(r"(?<![\w-])(?!000|666)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+_NINE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
+_SSN_CONTEXT = re.compile(r"\b(ssn|social|security|ss#|ss number|soc sec)\b", re.IGNORECASE)
+
+
+def _digit_count(s: str) -> int:
+    return sum(c.isdigit() for c in s)
+
+
+@detector("phone")
+def phones(text: str) -> Iterator[Hit]:
+    for m in _NANP.finditer(text):
+        bare = _digit_count(m[0]) in (10, 11) and not re.search(r"[\s().+-]", m[0])
+        if bare and _SSN_CONTEXT.search(_before(text, m.start())):
+            continue
+        confidence = 0.75 if bare and not _PHONE_CONTEXT.search(_before(text, m.start())) else 0.95
+        yield Hit(m.start(), m.end(), "phone", confidence, "nanp")
+    yield from _hits(_VANITY, text, "phone", 0.9, "toll free")
+    for m in _INTL.finditer(text):
+        if 8 <= _digit_count(m[0]) <= 15:
+            yield Hit(m.start(), m.end(), "phone", 0.9, "international")
+    for m in _LOCAL.finditer(text):
+        if _PHONE_CONTEXT.search(_before(text, m.start())):
+            yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
+    for m in _SPOKEN_DIGITS.finditer(text):
+        n = _spoken_digit_count(m[0])
+        category = "ssn" if n == 9 or _SSN_CONTEXT.search(_before(text, m.start(), 60)) else "phone"
+        yield Hit(m.start(), m.end(), category, 0.7, "spoken digits")
+
+
+def _spoken_digit_count(spoken: str) -> int:
+    """``"five five double two"`` -> 5."""
+    count, times = 0, 1
+    for word in re.findall(r"[a-z]+", spoken.lower()):
+        if word in {"double", "triple"}:
+            times = 2 if word == "double" else 3
+            continue
+        count, times = count + times, 1
+    return count
+
+
+@detector("ssn")
+def ssns(text: str) -> Iterator[Hit]:
+    for m in _SSN.finditer(text):
+        confidence = 0.95 if m[1] == "-" or _SSN_CONTEXT.search(_before(text, m.start())) else 0.8
+        yield Hit(m.start(), m.end(), "ssn", confidence, "ssn")
+    for m in _NINE.finditer(text):
+        if _SSN_CONTEXT.search(_before(text, m.start())):
+            yield Hit(m.start(), m.end(), "ssn", 0.9, "nine digits after 'social'")
+        elif not _RECORD_CONTEXT.search(_before(text, m.start(), 40)):
+            yield Hit(m.start(), m.end(), "ssn", 0.65, "nine digits")
+
+
+_RECORD_CONTEXT = re.compile(
+    r"\b(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|case|docket|claim"
+    r"|authori[sz]ation|auth|reference|ref|confirmation|student|id|i\.d\.|number|no\.|#)\W*"
+    r"(?:(?:id|number|no\.?|num|is|was|it's|its|#|:)\W*){0,3}$",
+    re.IGNORECASE,
+)
+_ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w-])")
+
+
+@detector("record_number")
+def record_numbers(text: str) -> Iterator[Hit]:
+    for m in _ID_TOKEN.finditer(text):
+        token = m[0].lstrip("#")
+        digits = _digit_count(token)
+        letters = sum(c.isalpha() for c in token)
+        start = m.end() - len(token)
+        if _RECORD_CONTEXT.search(_before(text, m.start(), 40)) and digits >= 4:
+            yield Hit(start, m.end(), "record_number", 0.9, "number after record words")
+        elif (
+            digits >= 5
+            and letters >= 1
+            and not re.fullmatch(r"\d+(st|nd|rd|th|s|k|mg|ml|am|pm)", token, re.I)
+        ):
+            yield Hit(start, m.end(), "record_number", 0.7, "letters and digits")
+        elif digits >= 7 and "-" in token:
+            yield Hit(start, m.end(), "record_number", 0.7, "dashed digit groups")
+        elif digits >= 7 and letters == 0:
+            yield Hit(start, m.end(), "record_number", 0.6, "long number")
+
+
+# -- dates --------------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
+    r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth"
+    r"|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]first)"
+)
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORD})"
+_YEAR_WORDS = (
+    r"(?:nineteen|twenty|two thousand)(?:[\s-]+(?:and|oh|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    r"|one|two|three|four|five|six|seven|eight|nine)){1,3}"
+)
+_YEAR = rf"(?:\d{{4}}|'\d{{2}}|\d{{2}}(?!\d)|{_YEAR_WORDS})"
+_DATE_PATTERNS = [
+    (re.compile(r"(?<![\w/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/.-]*\d)"), 0.9, "numeric date"),
+    (re.compile(r"(?<![\w/.-])(?:19|20)\d{2}([/.-])\d{1,2}\1\d{1,2}(?![\w/.-]*\d)"), 0.95, "iso date"),
+    (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+)?{_YEAR}\b", re.I), 0.9, "month day year"),
+    (re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.9, "day month year"),
+]
+_BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
+_DAY_MONTH = [
+    re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b", re.I),
+    re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MONTH}", re.I),
+    re.compile(rf"\b{_DAY}\s+{_MONTH}", re.I),
+    re.compile(r"(?<![\w/.-])\d{1,2}/\d{1,2}(?![\w/.-])"),
+]
+
+
+def _plausible_numeric(s: str) -> bool:
+    parts = [int(p) for p in re.split(r"[/.-]", s) if p.isdigit()]
+    if len(parts) != 3:
+        return True
+    if parts[0] > 1000:  # year first
+        return 1 <= parts[1] <= 12 and 1 <= parts[2] <= 31
+    a, b = parts[0], parts[1]
+    return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
+
+
+@detector("date")
+def dates(text: str) -> Iterator[Hit]:
+    for pattern, confidence, rule in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if rule in {"numeric date", "iso date"} and not _plausible_numeric(m[0]):
+                continue
+            yield Hit(m.start(), m.end(), "date", confidence, rule)
+    for pattern in _DAY_MONTH:
+        for m in pattern.finditer(text):
+            if _BIRTH_CONTEXT.search(_before(text, m.start(), 60)):
+                yield Hit(m.start(), m.end(), "date", 0.85, "birthday")
+
+
+# -- addresses ----------------------------------------------------------------------------------
+
+_STREET_TYPE = (
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter"
+    r"|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq|pike|alley|row|crescent|close|loop|run"
+    r"|plaza|path|point|pt)\b\.?"
+)
+_UNIT = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+)?"
+_CITY = r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)(?=\W|$))?)?"
+_STREET = re.compile(
+    r"\b\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west|old))?"
+    rf"(?:\s+(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][\w'.-]*)){{1,3}}\s+{_STREET_TYPE}{_UNIT}",
+    re.IGNORECASE,
+)
+_PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
+_RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
+
+
+_NOT_STREET_WORDS = {
+    "with",
+    "now",
+    "and",
+    "the",
+    "to",
+    "at",
+    "on",
+    "in",
+    "is",
+    "was",
+    "for",
+    "of",
+    "my",
+    "a",
+    "or",
+}
+
+
+@detector("address")
+def addresses(text: str) -> Iterator[Hit]:
+    for m in _STREET.finditer(text):
+        words = {w.lower().strip(".") for w in m[0].split()[1:-1]}
+        if words & _NOT_STREET_WORDS or re.match(r"(?i:dr)\.?\s+[A-Z]", text[m.end() - 3 :].lstrip(" ,")):
+            continue  # "2 now. Dr. Iyer", "Chem 1152 with Dr. Lindgren": a title, not a street
+        end = m.end()
+        city = re.match(_CITY, text[end:])
+        if city and city[0]:
+            end += len(city[0])
+        yield Hit(m.start(), end, "address", 0.9, "street address")
+    yield from _hits(_PO_BOX, text, "address", 0.9, "po box")
+    yield from _hits(_RURAL, text, "address", 0.8, "rural route")
+
+
+_ZIP = re.compile(r"(?<![\w$.,#-])\d{5}(?:-\d{4})?(?![\w.,%-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
+_STATE = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY"
+    r"|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|[A-Z][a-z]+)"
+)
+_ZIP_CONTEXT = re.compile(rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$)")
+
+
+@detector("zip")
+def zips(text: str) -> Iterator[Hit]:
+    for m in _ZIP.finditer(text):
+        if _ZIP_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
+            yield Hit(m.start(), m.end(), "zip", 0.9, "zip after state or 'zip'")
+        elif "-" in m[0]:
+            yield Hit(m.start(), m.end(), "zip", 0.8, "zip+4")
+        elif not _before(text, m.start(), 12).rstrip().endswith(("$", "the", "about")):
+            yield Hit(m.start(), m.end(), "zip", 0.5, "five digits")
+
+
+def detect(text: str) -> list[Hit]:
+    """Every registered structured detector over ``text``, overlaps resolved (see :func:`resolve`)."""
+    return resolve([h for fn in DETECTORS.values() for h in fn(text)])
+
+
+# Where two detectors claim overlapping text, the more specific category wins, then the surer one.
+_PRIORITY = {
+    c: i
+    for i, c in enumerate(
+        ("email", "url", "ip_address", "ssn", "date", "phone", "address", "zip", "record_number", "name")
+    )
+}
+
+
+def resolve(hits: list[Hit]) -> list[Hit]:
+    """Overlapping hits of one category merged, then the best of overlapping categories kept, in order."""
+    ranked = sorted(
+        _merge_same_category(hits),
+        key=lambda h: (h.confidence < 0.85, _PRIORITY[h.category], -h.confidence, h.start - h.end),
+    )
+    starts: list[int] = []  # kept spans, sorted and disjoint: a new one is checked against two neighbours
+    kept: list[Hit] = []
+    for h in ranked:
+        i = bisect.bisect_left(starts, h.start)
+        if h.end <= h.start or (i and kept[i - 1].end > h.start) or (i < len(kept) and kept[i].start < h.end):
+            continue
+        starts.insert(i, h.start)
+        kept.insert(i, h)
+    return kept
+
+
+def _merge_same_category(hits: list[Hit]) -> list[Hit]:
+    """``Sandra`` (given-name list) and ``Sandra Kowalski`` (surname list) -> one span, the surer rule."""
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h.category, h.start, -h.end)):
+        last = out[-1] if out else None
+        if last and last.category == h.category and h.start < last.end:
+            best = last if last.confidence >= h.confidence else h
+            out[-1] = Hit(last.start, max(last.end, h.end), h.category, best.confidence, best.rule)
+        else:
+            out.append(h)
+    return out

@@ -1,0 +1,223 @@
+"""Scan transcripts for residual identifiers: what ``rupture scan`` and ``annotate``'s check run.
+
+A finding names the file, the line, the field and the category, with a masked ``shape`` of the match
+(``###-###-####``, ``Xxxxx``): enough to find it in the file, never the identifier itself.
+
+Example:
+    >>> from pipeline.datamodel import Transcript, Turn
+    >>> t = Transcript(session_id="s1", source="s1.txt", turns=[
+    ...     Turn(session_id="s1", turn_id="0", role="therapist", text="Call 614-555-0187.", source_line=1),
+    ...     Turn(session_id="s1", turn_id="1", role="patient", text="Okay.", source_line=2)])
+    >>> [(f.line, f.category, f.shape) for f in scan_transcript(t)]
+    [(1, 'phone', '###-###-####')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.batch import FileProblem
+from pipeline.datamodel import IdentifierFinding, Transcript, Turn, Utterance
+from pipeline.errors import InputError, RuptureError
+from pipeline.privacy.names import NameFinder, name_words, names_in_labels
+from pipeline.privacy.patterns import CATEGORIES, Hit, detect, resolve
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What counts as a finding.
+
+    Args:
+        names: the user's own list of names to find (``--names FILE``: one name a line).
+        min_confidence: findings below it are not reported (rules' confidences run 0.35-0.99).
+    """
+
+    names: tuple[str, ...] = ()
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+
+
+def read_names_file(path: str | Path) -> tuple[str, ...]:
+    """One name a line; blank lines and ``#`` comments skipped."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(path, f"cannot read the names file ({err})", hint="one name a line, UTF-8") from None
+    return tuple(x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#"))
+
+
+def shape_of(text: str) -> str:
+    """Letters as ``x``/``X``, digits as ``#``, the rest kept; long matches cut at 40 characters.
+
+    Example:
+        >>> shape_of("Dr. Feldman"), shape_of("(614) 555-0187")
+        ('Xx. Xxxxxxx', '(###) ###-####')
+    """
+    out = "".join("#" if c.isdigit() else ("X" if c.isupper() else "x") if c.isalpha() else c for c in text)
+    return out if len(out) <= 40 else out[:40] + "..."
+
+
+SURE_NAME = 0.75
+"""A name found this surely (title, name list, naming context, label) is a name everywhere in its session."""
+
+
+def finder_for(transcript: Transcript, options: ScanOptions) -> NameFinder:
+    """A name finder for one session: the user's names, the speaker labels' names, and every name found
+    surely somewhere in the session (so "my friend Nkechi" also finds a later "Nkechi sent it")."""
+    labels = names_in_labels(speaker_labels(transcript))
+    first = NameFinder(options.names, labels)
+    sure = ScanOptions(options.names, max(options.min_confidence, SURE_NAME))
+    found: dict[str, None] = {}
+    for unit in _units(transcript):
+        for h in find_in(unit.text, first, sure):
+            if h.category == "name":
+                found.update(dict.fromkeys(name_words(unit.text[h.start : h.end])))
+    return NameFinder(options.names, labels, found)
+
+
+def _units(transcript: Transcript) -> list[Turn] | list[Utterance]:
+    return transcript.utterances if transcript.utterances is not None else transcript.turns
+
+
+def speaker_labels(transcript: Transcript) -> list[str]:
+    return list(dict.fromkeys(u.speaker for u in _units(transcript) if u.speaker))
+
+
+def find_in(text: str, finder: NameFinder, options: ScanOptions) -> list[Hit]:
+    """Identifier spans in one piece of text, overlaps resolved."""
+    hits = [h for h in detect(text) + finder.find(text) if h.confidence >= options.min_confidence]
+    return resolve(hits)
+
+
+def scan_transcript(transcript: Transcript, options: ScanOptions | None = None) -> list[IdentifierFinding]:
+    """Every finding in a transcript: its text, speaker labels, session id and metadata."""
+    options = options or ScanOptions()
+    finder = finder_for(transcript, options)
+    out: list[IdentifierFinding] = []
+
+    def add(value: str, where: str, unit: Turn | Utterance | None = None) -> None:
+        for h in find_in(value, finder, options):
+            out.append(
+                IdentifierFinding(
+                    session_id=transcript.session_id,
+                    source=transcript.source,
+                    line=unit.source_line if unit else None,
+                    turn_id=unit.turn_id if unit else None,
+                    field=where,
+                    start=h.start,
+                    end=h.end,
+                    category=h.category,
+                    confidence=h.confidence,
+                    rule=h.rule,
+                    shape=shape_of(value[h.start : h.end]),
+                )
+            )
+
+    add(_id_words(transcript.session_id), "session_id")
+    for key, value in transcript.metadata.items():
+        if isinstance(value, str):
+            add(value, f"metadata:{key}")
+    seen_labels: set[str] = set()
+    for unit in transcript.utterances if transcript.utterances is not None else transcript.turns:
+        if unit.speaker and unit.speaker not in seen_labels:
+            seen_labels.add(unit.speaker)
+            add(unit.speaker, "speaker", unit)
+        add(unit.text, "text", unit)
+    return out
+
+
+def _id_words(session_id: str) -> str:
+    """Session ids come from file names: ``maria_delgado_03-02-2021`` reads as words."""
+    return re.sub(r"[_+]", " ", session_id)
+
+
+@dataclass
+class ScanResult:
+    """What a scan of many inputs found: findings, sessions scanned, and the files it could not read."""
+
+    findings: list[IdentifierFinding] = field(default_factory=list)
+    sessions: int = 0
+    sessions_with_findings: int = 0
+    problems: list[FileProblem] = field(default_factory=list)
+
+    def by_category(self) -> Counter[str]:
+        counts = Counter(f.category for f in self.findings)
+        return Counter({c: counts[c] for c in CATEGORIES if counts[c]})
+
+    def summary(self) -> str:
+        cats = ", ".join(f"{c} {n}" for c, n in self.by_category().items())
+        return (
+            f"{len(self.findings)} possible identifiers in {self.sessions_with_findings} of {self.sessions} "
+            f"sessions" + (f" ({cats})" if cats else "")
+        )
+
+
+def scan_inputs(
+    inputs: Iterable[str | Path],
+    input_format: str | None = None,
+    roles: dict[str, str] | None = None,
+    columns: dict[str, str] | None = None,
+    options: ScanOptions | None = None,
+) -> ScanResult:
+    """Scan every transcript in ``inputs`` (files, folders, globs); unreadable files become problems."""
+    result = ScanResult()
+    for transcript in _transcripts(list(inputs), input_format, roles, columns, result):
+        found = scan_transcript(transcript, options)
+        result.sessions += 1
+        result.sessions_with_findings += bool(found)
+        result.findings.extend(found)
+    return result
+
+
+def _transcripts(
+    inputs: list[str | Path],
+    input_format: str | None,
+    roles: dict[str, str] | None,
+    columns: dict[str, str] | None,
+    result: ScanResult,
+) -> Iterator[Transcript]:
+    from pipeline.readers import expand_inputs, read_path
+
+    try:
+        paths = expand_inputs(inputs)
+    except InputError as err:
+        result.problems.append(FileProblem(err.path, str(err)))
+        return
+    for path in paths:
+        try:
+            yield from read_path(path, input_format, roles, columns)
+        except InputError as err:
+            result.problems.append(FileProblem(str(path), str(err)))
+
+
+def finding_line(f: IdentifierFinding) -> str:
+    """``file:line: category (confidence, rule) in text[12:24], shape ###-####``: no identifier text."""
+    where = f"{f.source or f.session_id}" + (f":{f.line}" if f.line is not None else "")
+    session = f" session {f.session_id!r}" if f.field != "session_id" and _many_sessions(f) else ""
+    return (
+        f"{where}:{session} {f.category} ({f.confidence:.2f}, {f.rule}) in {f.field}[{f.start}:{f.end}], "
+        f"shape {f.shape}"
+    )
+
+
+def _many_sessions(f: IdentifierFinding) -> bool:
+    return bool(f.source) and Path(f.source).stem != f.session_id
+
+
+class IdentifiersFound(RuptureError):
+    """``annotate`` found possible identifiers and was not told to redact or allow them."""
+
+    def __init__(self, result: ScanResult, inputs: Iterable[str]):
+        shown = " ".join(str(x) for x in inputs)
+        super().__init__(
+            f"{result.summary()}; nothing was annotated. See where with `rupture scan {shown}`, then "
+            "remove them, rerun with --redact to replace them with typed placeholders ([NAME_1], "
+            "[PHONE_1], ...), or with --allow-identifiers if they are not identifiers"
+        )
+        self.result = result

@@ -1,0 +1,322 @@
+"""Issue #8: residual identifiers are found, stop annotate, or are redacted; nothing leaks into outputs."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from pipeline import annotate as annotate_mod
+from pipeline.annotate import AnnotateConfig, annotate
+from pipeline.cli import app
+from pipeline.datamodel import Transcript, Turn
+from pipeline.privacy import IdentifiersFound, ScanOptions, redact_transcript, scan_transcript
+from tests.conftest import KeywordClassifier
+
+# Written for this test: one session holding one identifier of every structured category and names
+# three ways (title, a listed given name, a speaker label). Every string in IDENTIFIERS occurs in it.
+SESSION = """\
+# title: intake paperwork
+Dr. Quintrell: Before we start, Oriel, I need to check a few things on the form.
+Oriel: Okay. Whatever you need.
+Dr. Quintrell: Your chart number here is MRN 40071233. Is your cell still 614-555-0187?
+Oriel: No, it's (740) 555-0199 now. And my email changed, it's oriel.vance77@gmail.com.
+Dr. Quintrell: Got it. Date of birth, 03/14/1990?
+Oriel: Yes. And I moved, I'm at 4417 Linden Avenue, Apt 3B, Dayton, OH 45402.
+Dr. Quintrell: The insurance wants your social too, 512-44-9031, I'll fax it from 10.0.4.17.
+Oriel: Fine. The portal is at https://portal.brightwell-clinic.org/login if that matters.
+Dr. Quintrell: Thanks, Oriel. My colleague Mrs. Abernathy will call you. Did Marcus come along?
+Oriel: No, Marcus stayed home. Honestly I don't see why you need all this.
+"""
+ROLES = "Dr. Quintrell=therapist,Oriel=patient"
+LABEL_NAMES = ["Quintrell"]  # only in the speaker label "Dr. Quintrell"
+IDENTIFIERS = {
+    "Oriel": "name",  # in the text, known as a name only from the speaker label "Oriel"
+    "40071233": "record_number",
+    "614-555-0187": "phone",
+    "(740) 555-0199": "phone",
+    "oriel.vance77@gmail.com": "email",
+    "03/14/1990": "date",
+    "4417 Linden Avenue": "address",
+    "45402": "zip",
+    "512-44-9031": "ssn",
+    "10.0.4.17": "ip_address",
+    "portal.brightwell-clinic.org": "url",
+    "Abernathy": "name",
+    "Marcus": "name",
+}
+
+
+@pytest.fixture
+def intake_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "intake.txt").write_text(SESSION, encoding="utf-8")
+    return d
+
+
+def _all_output_text(out: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file())
+
+
+def _texts(turns: list[Turn], start: int, end: int, turn_id: str) -> str:
+    return next(t.text for t in turns if t.turn_id == turn_id)[start:end]
+
+
+def test_scan_finds_every_category_and_names_from_titles_lists_and_speaker_labels(intake_dir):
+    from pipeline.readers import read_path
+    from pipeline.readers.roles import parse_roles
+
+    transcript = read_path(intake_dir / "intake.txt", roles=parse_roles(ROLES))[0]
+    found = scan_transcript(transcript)
+    matched = {
+        _texts(transcript.turns, f.start, f.end, f.turn_id): f.category for f in found if f.field == "text"
+    }
+    for identifier, category in IDENTIFIERS.items():
+        hits = [cat for text, cat in matched.items() if identifier in text]
+        assert category in hits, f"{identifier!r} ({category}) not found; found {matched}"
+    assert sorted(f.shape for f in found if f.field == "speaker") == ["Xx. Xxxxxxxxx", "Xxxxx"]
+    assert all(f.line is not None for f in found if f.field == "text")
+
+
+def test_scan_does_not_flag_ordinary_session_talk():
+    turns = [
+        "We met at 10:30 on Monday, and again in March 2020.",
+        "I'd rate it a 7 out of 10; my PHQ-9 was 14 and I take 50 mg of sertraline.",
+        "Mom and Dad came on Thanksgiving. It cost $1,200, about 30% of my pay, 24/7 stress since 9/11.",
+        "I'm 34. Call 988 if it gets bad. I took bus 22 to Walgreens on Zoom day.",
+    ]
+    t = Transcript(
+        session_id="calm",
+        turns=[Turn(session_id="calm", turn_id=str(i), role="patient", text=x) for i, x in enumerate(turns)],
+    )
+    assert [(f.category, f.rule, f.shape) for f in scan_transcript(t)] == []
+
+
+def test_scan_cli_reports_file_line_and_category_without_the_identifier(intake_dir, tmp_path):
+    out = tmp_path / "findings.jsonl"
+    res = CliRunner().invoke(app, ["scan", str(intake_dir), "--roles", ROLES, "--out", str(out)])
+    assert res.exit_code == 1  # findings
+    assert "intake.txt:4: phone" in res.output and "shape ###-###-####" in res.output
+    for identifier in [*IDENTIFIERS, *LABEL_NAMES]:
+        assert identifier not in res.output
+        assert identifier not in out.read_text(encoding="utf-8")
+    schema = json.loads(Path("data_schemas/identifierfinding.schema.json").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and all(jsonschema.validate(r, schema) is None for r in rows)
+
+
+def test_scan_cli_exits_zero_on_clean_input(transcripts_dir):
+    res = CliRunner().invoke(app, ["scan", str(transcripts_dir / "calm.txt")])
+    assert res.exit_code == 0, res.output
+    assert "0 possible identifiers in 0 of 1 sessions" in res.output
+
+
+def test_names_file_adds_names_the_rules_do_not_know(tmp_path):
+    t = Transcript(
+        session_id="s",
+        turns=[
+            Turn(session_id="s", turn_id="0", role="therapist", text="how is zephyrine doing?"),
+            Turn(session_id="s", turn_id="1", role="patient", text="Fine."),
+        ],
+    )
+    assert scan_transcript(t) == []
+    (tmp_path / "names.txt").write_text("# our clinic's list\nZephyrine\n", encoding="utf-8")
+    from pipeline.privacy import read_names_file
+
+    found = scan_transcript(t, ScanOptions(names=read_names_file(tmp_path / "names.txt")))
+    assert [(f.category, f.start, f.end) for f in found] == [("name", 7, 16)]
+
+
+def test_annotate_stops_on_identifiers_before_loading_the_model_or_writing(intake_dir, tmp_path, monkeypatch):
+    def no_model(path):
+        raise AssertionError("the model must not be loaded when annotate stops")
+
+    monkeypatch.setattr(annotate_mod, "load_classifier", no_model)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["annotate", str(intake_dir), "--roles", ROLES, "--out", str(out)])
+    assert res.exit_code == 1
+    assert "nothing was annotated" in res.output and "--redact" in res.output
+    assert "--allow-identifiers" in res.output and "rupture scan" in res.output
+    assert not out.exists()
+    for identifier in IDENTIFIERS:
+        assert identifier not in res.output
+
+
+def test_redact_leaves_no_identifier_in_any_output(intake_dir, tmp_path):
+    out = tmp_path / "out"
+    config = AnnotateConfig(
+        out, progress=False, roles={"dr. quintrell": "therapist", "oriel": "patient"}, identifiers="redact"
+    )
+    res = annotate([str(intake_dir)], config, KeywordClassifier())
+    assert res.written == 1
+    everything = _all_output_text(out)
+    for identifier in [*IDENTIFIERS, *LABEL_NAMES]:
+        assert identifier not in everything, identifier
+    run = json.loads((out / "run.json").read_text())
+    assert run["identifiers"] == "redact" and run["redacted"]["phone"] == 2
+
+
+def test_redaction_is_consistent_within_a_session(intake_dir):
+    from pipeline.readers import read_path
+    from pipeline.readers.roles import parse_roles
+
+    red, counts = redact_transcript(read_path(intake_dir / "intake.txt", roles=parse_roles(ROLES))[0])
+    text = {t.source_line: t.text for t in red.turns}
+    speakers = {t.speaker for t in red.turns}
+    assert speakers == {"[NAME_1]", "[NAME_2]"}  # labels redacted with the names in the text
+    assert text[2].startswith("Before we start, [NAME_2], ")
+    assert text[10] == "Thanks, [NAME_2]. My colleague [NAME_3] will call you. Did [NAME_4] come along?"
+    assert text[11].startswith("No, [NAME_4] stayed home.")
+    assert "[PHONE_1]" in text[4] and "[PHONE_2]" in text[5] and "[EMAIL_1]" in text[5]
+    assert "[ADDRESS_1]" in text[7] and "[ZIP_1]" in text[7] and "[SSN_1]" in text[8]
+    assert counts["name"] >= 6
+
+
+def test_redaction_covers_the_session_id_taken_from_the_file_name(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "Sandra_Kowalski_2021-06-02.txt").write_text("T: How was the week?\nP: Fine.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    annotate([str(d)], AnnotateConfig(out, progress=False, identifiers="redact"), KeywordClassifier())
+    names = [p.name for p in out.rglob("*")]
+    assert names and not any("Kowalski" in n or "Sandra" in n or "2021" in n for n in names)
+    assert "Kowalski" not in _all_output_text(out)
+
+
+def test_allow_identifiers_goes_on_and_says_so(intake_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(annotate_mod, "load_classifier", lambda path: KeywordClassifier())
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app,
+        [
+            "annotate",
+            str(intake_dir),
+            "--roles",
+            ROLES,
+            "--out",
+            str(out),
+            "--allow-identifiers",
+            "--no-progress",
+        ],
+        catch_exceptions=False,
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / "run.json").read_text())["identifiers"] == "allow"
+
+
+def test_redact_and_allow_together_is_one_clear_error(intake_dir, tmp_path):
+    res = CliRunner().invoke(
+        app, ["annotate", str(intake_dir), "--out", str(tmp_path / "o"), "--redact", "--allow-identifiers"]
+    )
+    assert res.exit_code == 1 and "not both" in res.output and "Traceback" not in res.output
+
+
+def test_no_text_outputs_and_logs_hold_no_transcript_text(tmp_path, monkeypatch):
+    monkeypatch.setattr(annotate_mod, "load_classifier", lambda path: KeywordClassifier())
+    d = tmp_path / "in"
+    d.mkdir()
+    # invented words, so that a hit can only come from the transcript
+    (d / "s1.txt").write_text(
+        "[00:00:05] Thera Vellomir: How did the glimmerwort practice go?\n"
+        "[00:00:20] P: Whatever. The zanthrope thing was a waste of time.\n"
+        "[00:00:99] P: Dunno, frabulous.\n",
+        encoding="utf-8",
+    )
+    (d / "s2.txt").write_text("Quorblax: Hi.\nP: Hello.\n", encoding="utf-8")  # unknown speaker: skipped
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        [
+            "annotate",
+            str(d),
+            "--out",
+            str(out),
+            "--no-text",
+            "--allow-identifiers",
+            "--no-progress",
+            "--roles",
+            "Thera Vellomir=therapist",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "skipped" in res.output  # the bad file is still reported, by file and line
+    everything = _all_output_text(out) + res.output
+    for word in ("glimmerwort", "zanthrope", "frabulous", "Vellomir", "Quorblax", "waste of time"):
+        assert word not in everything, word
+
+
+@pytest.mark.parametrize("module", ["patterns", "names", "scan", "redact"])
+def test_privacy_docstring_examples_run(module):
+    import importlib
+
+    mod = importlib.import_module(f"pipeline.privacy.{module}")
+    assert doctest.testmod(mod).failed == 0
+
+
+def test_identifiers_found_error_names_counts_not_text(intake_dir):
+    from pipeline.privacy import scan_inputs
+    from pipeline.readers.roles import parse_roles
+
+    err = IdentifiersFound(scan_inputs([intake_dir], roles=parse_roles(ROLES)), [str(intake_dir)])
+    assert "in 1 of 1 sessions" in str(err) and "phone 2" in str(err)
+    assert all(identifier not in str(err) for identifier in IDENTIFIERS)
+
+
+@pytest.mark.parametrize("to", ["csv", "elan", "convokit"])
+def test_export_no_text_holds_no_transcript_text(tmp_path, to):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "s1.txt").write_text(
+        "Thera Vellomir: How did the glimmerwort practice go?\nP: Whatever, zanthrope.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    config = AnnotateConfig(out, progress=False, roles={"thera vellomir": "therapist"}, identifiers="allow")
+    annotate([str(d)], config, KeywordClassifier())
+    res = CliRunner().invoke(app, ["export", str(out), "--to", to, "--out", str(tmp_path / "x"), "--no-text"])
+    assert res.exit_code == 0, res.output
+    exported = _all_output_text(tmp_path / "x")
+    assert exported and all(w not in exported for w in ("glimmerwort", "zanthrope", "Vellomir"))
+
+
+_PIECES = [*"abcXYZ019 .,-/@:#()'\"\n", "Dr. ", "Maria ", " at ", " dot com", "555-", "é", "\u200b"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=120).map("".join) | st.text(max_size=200)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(_TEXT, min_size=1, max_size=6), st.lists(_TEXT, max_size=3))
+def test_scan_and_redact_take_any_text(texts, labels):
+    """Whatever the text: findings point inside it without overlapping, and redaction keeps every turn."""
+    turns = [
+        Turn(
+            session_id="s",
+            turn_id=str(i),
+            role="patient" if i % 2 else "therapist",
+            text=t,
+            speaker=(labels[i % len(labels)] if labels else None),
+        )
+        for i, t in enumerate(texts)
+    ]
+    transcript = Transcript(session_id="s", turns=turns)
+    found = scan_transcript(transcript)
+    by_turn: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
+    for f in found:
+        value = (
+            next(t.text if f.field == "text" else t.speaker for t in turns if t.turn_id == f.turn_id)
+            if f.turn_id
+            else "s"
+        )
+        assert 0 <= f.start < f.end <= len(value)
+        by_turn.setdefault((f.field, f.turn_id), []).append((f.start, f.end))
+    for spans in by_turn.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    redacted, _ = redact_transcript(transcript)
+    assert [(t.turn_id, t.role) for t in redacted.turns] == [(t.turn_id, t.role) for t in turns]
