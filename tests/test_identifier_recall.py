@@ -1,9 +1,9 @@
 """Issue #8: recall per category on the hand-seeded identifier sets (scripts/bench_scan.py prints them).
 
-``tests/data/identifiers/test`` was written apart from the rules and is the figure the README quotes;
-``dev`` is the set the rules were tuned on. Target: 0.95 for structured categories. Record numbers
-miss it on the test set (0.88 found as record numbers; 0.96 covered by some finding, so --redact still
-removes them): that floor is asserted as measured, not as the target.
+``dev`` is the set the rules were tuned on; ``test`` was written apart from the rules, and its first
+(blind) run found record numbers at 0.88 (``scripts/results/bench_scan_first_blind_run.md``); the fix
+for prefixed and spaced record numbers came after it, so its record-number figure is no longer blind.
+Target: 0.95 for structured categories; names are reported, not targeted.
 """
 
 from __future__ import annotations
@@ -36,15 +36,13 @@ def test_the_seeded_sets_are_large_enough_to_measure_recall():
 def test_structured_identifiers_are_found_at_the_target_recall(table):
     name, rows = table
     for category in STRUCTURED:
-        if category == "record_number" and name == "test":
-            continue
         assert rows[category]["recall"] >= 0.95, (name, category, rows[category])
 
 
 def test_record_numbers_are_at_least_covered_for_redaction(table):
     name, rows = table
     assert rows["record_number"]["covered"] >= 0.95, rows["record_number"]
-    assert rows["record_number"]["recall"] >= 0.85, rows["record_number"]
+    assert rows["record_number"]["recall"] >= 0.95, rows["record_number"]
 
 
 def test_name_recall_and_overall_precision_stay_where_they_were_measured(table):

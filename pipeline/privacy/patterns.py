@@ -163,6 +163,8 @@ def _digit_count(s: str) -> int:
 @detector("phone")
 def phones(text: str) -> Iterator[Hit]:
     for m in _NANP.finditer(text):
+        if re.search(r"[A-Za-z0-9]-$", text[max(0, m.start() - 2) : m.start()]):
+            continue  # "PA-7719228403": the tail of a prefixed id, not a phone number
         bare = _digit_count(m[0]) in (10, 11) and not re.search(r"[\s().+-]", m[0])
         if bare and _SSN_CONTEXT.search(_before(text, m.start())):
             continue
@@ -213,6 +215,9 @@ _RECORD_CONTEXT = re.compile(
 _ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w-])")
 
 
+_SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+
+
 @detector("record_number")
 def record_numbers(text: str) -> Iterator[Hit]:
     for m in _ID_TOKEN.finditer(text):
@@ -232,6 +237,9 @@ def record_numbers(text: str) -> Iterator[Hit]:
             yield Hit(start, m.end(), "record_number", 0.7, "dashed digit groups")
         elif digits >= 7 and letters == 0:
             yield Hit(start, m.end(), "record_number", 0.6, "long number")
+    for m in _SPACED_DIGITS.finditer(text):
+        if _digit_count(m[0]) >= 6 and _RECORD_CONTEXT.search(_before(text, m.start(), 40)):
+            yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
 
 
 # -- dates --------------------------------------------------------------------------------------
