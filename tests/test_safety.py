@@ -42,23 +42,6 @@ BLOCK_NETWORK = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory, tiny_encoder_dir, tiny_sessions, tiny_config) -> Path:
-    from pipeline.model import train_model
-    from pipeline.model.data import from_sessions
-
-    out = tmp_path_factory.mktemp("models") / "tiny"
-    train_model(
-        from_sessions(tiny_sessions),
-        out,
-        tiny_config,
-        device="cpu",
-        progress=False,
-        base_model=tiny_encoder_dir,
-    )
-    return out
-
-
 def _copy(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
@@ -88,7 +71,7 @@ def test_importing_the_package_sets_hub_offline_before_transformers(tmp_path):
     assert res.stdout.split() == ["True", "True"]
 
 
-def test_annotate_runs_end_to_end_with_the_network_blocked(tmp_path, model_dir, transcripts_dir):
+def test_annotate_runs_end_to_end_with_the_network_blocked(tmp_path, tiny_model_dir, transcripts_dir):
     out = tmp_path / "out"
     res = subprocess.run(
         [
@@ -100,7 +83,7 @@ def test_annotate_runs_end_to_end_with_the_network_blocked(tmp_path, model_dir, 
             "--out",
             str(out),
             "--model",
-            str(model_dir),
+            str(tiny_model_dir),
             "--redact",
             "--no-progress",
         ],
@@ -138,19 +121,19 @@ def test_the_network_block_itself_works(tmp_path):
         "sub/hidden.pickle",
     ],
 )
-def test_a_model_folder_with_pickle_or_code_is_refused(tmp_path, model_dir, name):
-    bad = _copy(model_dir, tmp_path / "model")
+def test_a_model_folder_with_pickle_or_code_is_refused(tmp_path, tiny_model_dir, name):
+    bad = _copy(tiny_model_dir, tmp_path / "model")
     (bad / name).parent.mkdir(parents=True, exist_ok=True)
     (bad / name).write_bytes(b"\x80\x04\x95")  # a pickle header: never opened
     with pytest.raises(ModelError, match=rf"{Path(name).name}.*no pickle and no code"):
         load_model(bad)
 
 
-def test_a_base_encoder_folder_with_pickle_is_refused(tmp_path, model_dir, tiny_encoder_dir):
+def test_a_base_encoder_folder_with_pickle_is_refused(tmp_path, tiny_model_dir, tiny_encoder_dir):
     base = _copy(tiny_encoder_dir, tmp_path / "base")
     (base / "pytorch_model.bin").write_bytes(b"\x80\x04\x95")
     with pytest.raises(ModelError, match="pytorch_model.bin"):
-        load_model(model_dir, base_model=base)
+        load_model(tiny_model_dir, base_model=base)
 
 
 def test_the_shipped_default_model_and_base_pass_the_check():
