@@ -51,6 +51,28 @@ class BatchReport:
         return out
 
 
+def read_inputs(
+    inputs: list[str | Path],
+    input_format: str | None,
+    roles: dict[str, str] | None,
+    columns: dict[str, str] | None,
+    problems: list[FileProblem],
+) -> Iterator[tuple[Path, list[Transcript]]]:
+    """Each readable input file with its transcripts; a file that cannot be read becomes a problem."""
+    try:
+        paths = expand_inputs(inputs)
+    except InputError as err:
+        problems.append(FileProblem(err.path, str(err)))
+        return
+    for path in paths:
+        try:
+            transcripts = read_path(path, input_format, roles, columns)
+        except InputError as err:
+            problems.append(FileProblem(str(path), str(err)))
+            continue
+        yield path, transcripts
+
+
 def load_sessions(
     inputs: list[str | Path],
     input_format: str | None = None,
@@ -64,18 +86,8 @@ def load_sessions(
     ``prepare`` (redaction, for ``annotate --redact``) runs on each transcript before segmentation.
     """
     report = report if report is not None else BatchReport()
-    try:
-        paths = expand_inputs(inputs)
-    except InputError as err:
-        report.problems.append(FileProblem(err.path, str(err)))
-        return
     origin: dict[str, str] = {}
-    for path in paths:
-        try:
-            transcripts = read_path(path, input_format, roles, columns)
-        except InputError as err:
-            report.problems.append(FileProblem(str(path), str(err)))
-            continue
+    for path, transcripts in read_inputs(inputs, input_format, roles, columns, report.problems):
         report.files_read += 1
         for t in transcripts:
             if t.session_id in origin:

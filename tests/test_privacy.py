@@ -99,6 +99,66 @@ def test_scan_does_not_flag_ordinary_session_talk():
     assert [(f.category, f.rule, f.shape) for f in scan_transcript(t)] == []
 
 
+def _session(*turns: str) -> Transcript:
+    return Transcript(
+        session_id="s",
+        turns=[
+            Turn(session_id="s", turn_id=str(i), role="therapist" if i % 2 else "patient", text=x)
+            for i, x in enumerate(turns)
+        ],
+    )
+
+
+def _found(t: Transcript) -> list[tuple[str, str, str]]:
+    by_id = {turn.turn_id: turn.text for turn in t.turns}
+    return [
+        (f.turn_id, f.category, by_id[f.turn_id][f.start : f.end]) for f in scan_transcript(t) if f.field == "text"
+    ]
+
+
+def test_the_previous_turn_is_context_for_a_bare_answer():
+    # Written for this test. The id alone says nothing; the question before it makes it a record number.
+    t = _session("Sorry, I have it here somewhere.", "And the student ID on the letter?", "448201, I think.")
+    assert _found(t) == [("2", "record_number", "448201")]
+    t = _session("How many steps did you do yesterday?", "Maybe 448201, I lost count.")
+    assert _found(t) == []  # context is read, not invented
+    # an identifier in the previous turn is found once, in its own turn
+    t = _session("My member ID is 88120461.", "Thank you.")
+    assert _found(t) == [("0", "record_number", "88120461")]
+
+
+def test_record_numbers_by_shape_and_by_a_record_word_a_sentence_back():
+    t = _session(
+        "The policy number goes in the subject line, that's GM 4418 220 17.",
+        "Their admissions code was LH-ADM-2291, I wrote it down.",
+        "A second claim too, for the ER visit. That one was 8812046109.",
+        "She said the case numbers matter. Mine is 609 44 1275 on the social security card.",
+    )
+    assert _found(t) == [
+        ("0", "record_number", "GM 4418 220 17"),
+        ("1", "record_number", "LH-ADM-2291"),
+        ("2", "record_number", "8812046109"),
+        ("3", "ssn", "609 44 1275"),
+    ]
+
+
+def test_forms_are_not_identifiers():
+    t = _session("It's the SSA-3368, the adult disability form.", "Fill in form DS-2019 first.")
+    assert _found(t) == []
+
+
+def test_spoken_email_with_a_multi_word_domain_and_a_name_inside():
+    t = _session(
+        "His new email is d.okafor at mass dta dot gov I think.",
+        "I used mine, dami.okoro at student dot marlowschools dot org.",
+    )
+    t.turns[1] = t.turns[1].model_copy(update={"speaker": "Dami"})
+    assert _found(t) == [
+        ("0", "email", "d.okafor at mass dta dot gov"),
+        ("1", "email", "dami.okoro at student dot marlowschools dot org"),
+    ]
+
+
 def test_scan_cli_reports_file_line_and_category_without_the_identifier(intake_dir, tmp_path):
     out = tmp_path / "findings.jsonl"
     res = CliRunner().invoke(app, ["scan", str(intake_dir), "--roles", ROLES, "--out", str(out)])

@@ -43,6 +43,9 @@ class Hit:
     rule: str
 
 
+_LEAD_WIDTH = 80
+_LEAD_BREAK = "\n\u00b6\n"  # no pattern matches across it: lead and text never join into one span
+
 Detector = Callable[[str], Iterator[Hit]]
 DETECTORS: dict[str, Detector] = {}
 
@@ -77,7 +80,7 @@ _TLD = (
 )
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w.-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
-    rf"(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
+    rf"(?:\s+(?!dot\b)[a-z0-9-]{{1,20}}){{0,2}}(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
     re.IGNORECASE,
 )
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
@@ -168,7 +171,10 @@ def phones(text: str) -> Iterator[Hit]:
         bare = _digit_count(m[0]) in (10, 11) and not re.search(r"[\s().+-]", m[0])
         if bare and _SSN_CONTEXT.search(_before(text, m.start())):
             continue
-        confidence = 0.75 if bare and not _PHONE_CONTEXT.search(_before(text, m.start())) else 0.95
+        phone_context = _PHONE_CONTEXT.search(_before(text, m.start()))
+        if bare and not phone_context and _record_context(text, m.start(), nearby=True):
+            continue  # "the ER claim ... that one was 8812046109": a record number
+        confidence = 0.75 if bare and not phone_context else 0.95
         yield Hit(m.start(), m.end(), "phone", confidence, "nanp")
     yield from _hits(_VANITY, text, "phone", 0.9, "toll free")
     for m in _INTL.finditer(text):
@@ -202,44 +208,83 @@ def ssns(text: str) -> Iterator[Hit]:
     for m in _NINE.finditer(text):
         if _SSN_CONTEXT.search(_before(text, m.start())):
             yield Hit(m.start(), m.end(), "ssn", 0.9, "nine digits after 'social'")
-        elif not _RECORD_CONTEXT.search(_before(text, m.start(), 40)):
+        elif not _record_context(text, m.start(), nearby=True):
             yield Hit(m.start(), m.end(), "ssn", 0.65, "nine digits")
 
 
+_RECORD_WORD = (
+    r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|case|docket|claim"
+    r"|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
+    r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
+    r"|certificate|registration|id|i\.d\.|number|no\.|hash|#)"
+)
 _RECORD_CONTEXT = re.compile(
-    r"\b(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|case|docket|claim"
-    r"|authori[sz]ation|auth|reference|ref|confirmation|student|id|i\.d\.|number|no\.|#)\W*"
-    r"(?:(?:id|number|no\.?|num|is|was|it's|its|#|:)\W*){0,3}$",
+    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
     re.IGNORECASE,
 )
-_ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w-])")
-
-
+# A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
+# enough for shapes that are ids anyway (long or grouped numbers), not for any number.
+_RECORD_NEARBY = re.compile(rf"\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL)
+# The start of an answer to a question about a record ("And the student ID on the letter?" "448201.").
+_RECORD_ANSWER = re.compile(
+    rf"\b{_RECORD_WORD}(?![\w-])[^?\n]{{0,40}}\?\s*{_LEAD_BREAK}(?:\W*(?:it's|its|um|uh|yeah|yes|so|that's|ok|okay)\W*){{0,3}}$",
+    re.IGNORECASE,
+)
+_ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
 _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+_PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+_FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
+_FORM_AFTER = re.compile(r"[^.!?]{0,40}\bform\b", re.IGNORECASE)
+_NOT_ID = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)|\d+(?:\.\d+)+", re.I)
+
+
+def _record_context(text: str, start: int, nearby: bool = False) -> bool:
+    before = _before(text, start, 100)
+    return bool(
+        _RECORD_CONTEXT.search(before[-40:])
+        or _RECORD_ANSWER.search(before)
+        or (nearby and _RECORD_NEARBY.search(before))
+    )
 
 
 @detector("record_number")
 def record_numbers(text: str) -> Iterator[Hit]:
     for m in _ID_TOKEN.finditer(text):
         token = m[0].lstrip("#")
-        digits = _digit_count(token)
-        letters = sum(c.isalpha() for c in token)
         start = m.end() - len(token)
-        if _RECORD_CONTEXT.search(_before(text, m.start(), 40)) and digits >= 4:
-            yield Hit(start, m.end(), "record_number", 0.9, "number after record words")
-        elif (
-            digits >= 5
-            and letters >= 1
-            and not re.fullmatch(r"\d+(st|nd|rd|th|s|k|mg|ml|am|pm)", token, re.I)
-        ):
-            yield Hit(start, m.end(), "record_number", 0.7, "letters and digits")
-        elif digits >= 7 and "-" in token:
-            yield Hit(start, m.end(), "record_number", 0.7, "dashed digit groups")
-        elif digits >= 7 and letters == 0:
-            yield Hit(start, m.end(), "record_number", 0.6, "long number")
+        hit = _record_token(text, start, token)
+        if hit:
+            yield Hit(start, m.end(), "record_number", *hit)
     for m in _SPACED_DIGITS.finditer(text):
-        if _digit_count(m[0]) >= 6 and _RECORD_CONTEXT.search(_before(text, m.start(), 40)):
+        if _digit_count(m[0]) < 6:
+            continue
+        if _record_context(text, m.start()):
             yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
+        elif _record_context(text, m.start(), nearby=True):
+            yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
+    for m in _PREFIXED_GROUPS.finditer(text):
+        if _digit_count(m[0]) >= 6:
+            yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
+
+
+def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None:
+    """(confidence, rule) when one token (``MRN00481223``, ``LH-ADM-2291``, ``8812046109``) is an id."""
+    digits = _digit_count(token)
+    letters = sum(c.isalpha() for c in token)
+    if _NOT_ID.fullmatch(token) or digits < 4:
+        return None
+    if _record_context(text, start):
+        return 0.9, "number after record words"
+    if _FORM.search(_before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
+        return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
+    if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
+        return 0.7, "letters and digits"
+    if digits >= 7 and "-" in token:
+        return 0.7, "dashed digit groups"
+    if digits >= 7 and not letters:
+        nearby = _record_context(text, start, nearby=True)
+        return (0.8, "long number after record words") if nearby else (0.6, "long number")
+    return None
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -369,12 +414,22 @@ def zips(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "zip", 0.5, "five digits")
 
 
-def detect(text: str) -> list[Hit]:
-    """Every registered structured detector over ``text``, overlaps resolved (see :func:`resolve`)."""
-    return resolve([h for fn in DETECTORS.values() for h in fn(text)])
+def detect(text: str, lead: str = "") -> list[Hit]:
+    """Every registered structured detector over ``text``, overlaps resolved (see :func:`resolve`).
+
+    ``lead`` is the text just before (the previous turn): context only, so that an answer to
+    "and the member ID?" reads as a record number. Its own identifiers are not returned.
+    """
+    if not lead:
+        return resolve([h for fn in DETECTORS.values() for h in fn(text)])
+    lead = lead[-_LEAD_WIDTH:] + _LEAD_BREAK
+    n = len(lead)
+    hits = [h for fn in DETECTORS.values() for h in fn(lead + text) if h.start >= n]
+    return resolve([Hit(h.start - n, h.end - n, h.category, h.confidence, h.rule) for h in hits])
 
 
-# Where two detectors claim overlapping text, the more specific category wins, then the surer one.
+# Where two detectors claim overlapping text, a structured identifier beats a name inside it (an e-mail
+# or street holding a name), then the surer tier, the more specific category, the surer hit.
 _PRIORITY = {
     c: i
     for i, c in enumerate(
@@ -387,7 +442,13 @@ def resolve(hits: list[Hit]) -> list[Hit]:
     """Overlapping hits of one category merged, then the best of overlapping categories kept, in order."""
     ranked = sorted(
         _merge_same_category(hits),
-        key=lambda h: (h.confidence < 0.85, _PRIORITY[h.category], -h.confidence, h.start - h.end),
+        key=lambda h: (
+            h.category == "name",
+            h.confidence < 0.85,
+            _PRIORITY[h.category],
+            -h.confidence,
+            h.start - h.end,
+        ),
     )
     starts: list[int] = []  # kept spans, sorted and disjoint: a new one is checked against two neighbours
     kept: list[Hit] = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from pipeline.datamodel import Transcript, Turn, Utterance
 from pipeline.privacy.names import NameFinder
@@ -88,10 +89,16 @@ def _keys(category: str, surface: str) -> list[tuple[str, str]]:
 
 
 def redact_text(
-    text: str, finder: NameFinder, options: ScanOptions, placeholders: Placeholders, counts: Counter[str]
+    text: str,
+    finder: NameFinder,
+    options: ScanOptions,
+    placeholders: Placeholders,
+    counts: Counter[str],
+    lead: str = "",
 ) -> str:
-    """``text`` with every finding replaced by its placeholder (numbered in reading order)."""
-    hits = find_in(text, finder, options)
+    """``text`` with every finding replaced by its placeholder (numbered in reading order); ``lead``:
+    the previous turn, read as context as :func:`~pipeline.privacy.scan.scan_transcript` reads it."""
+    hits = find_in(text, finder, options, lead)
     marks = [placeholders(h.category, text[h.start : h.end]) for h in hits]
     for h, mark in reversed(list(zip(hits, marks, strict=True))):
         counts[h.category] += 1
@@ -108,8 +115,8 @@ def redact_transcript(
     placeholders = Placeholders()
     counts: Counter[str] = Counter()
 
-    def red(value: str) -> str:
-        return redact_text(value, finder, options, placeholders, counts)
+    def red(value: str, lead: str = "") -> str:
+        return redact_text(value, finder, options, placeholders, counts, lead)
 
     session_id = transcript.session_id
     if find_in(_id_words(session_id), finder, options):
@@ -119,17 +126,20 @@ def redact_transcript(
         source = str(Path(source).with_name(f"{session_id}{Path(source).suffix}"))
     labels: dict[str, str] = {}
 
-    def unit(u: Turn | Utterance) -> Turn | Utterance:
+    def unit(u: Turn | Utterance, lead: str) -> Turn | Utterance:
         speaker = u.speaker
         if speaker is not None:
             if speaker not in labels:
                 labels[speaker] = red(speaker)
             speaker = labels[speaker]
-        return u.model_copy(update={"session_id": session_id, "text": red(u.text), "speaker": speaker})
+        return u.model_copy(update={"session_id": session_id, "text": red(u.text, lead), "speaker": speaker})
 
-    utterances = [unit(u) for u in transcript.utterances] if transcript.utterances is not None else None
+    def units(us: list[Turn] | list[Utterance]) -> list[Any]:
+        return [unit(u, us[i - 1].text if i else "") for i, u in enumerate(us)]
+
+    utterances = units(transcript.utterances) if transcript.utterances is not None else None
     scanned = Counter(counts)
-    turns = [unit(t) for t in transcript.turns]
+    turns = units(transcript.turns)
     if utterances is not None:  # turns of pre-segmented input repeat the utterances' text: count once
         counts = scanned
     metadata = {k: red(v) if isinstance(v, str) else v for k, v in transcript.metadata.items()}

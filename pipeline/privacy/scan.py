@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.batch import FileProblem
+from pipeline.batch import FileProblem, read_inputs
 from pipeline.datamodel import IdentifierFinding, Transcript, Turn, Utterance
 from pipeline.errors import InputError, RuptureError
 from pipeline.privacy.names import NameFinder, name_words, names_in_labels
@@ -89,9 +89,9 @@ def speaker_labels(transcript: Transcript) -> list[str]:
     return list(dict.fromkeys(u.speaker for u in _units(transcript) if u.speaker))
 
 
-def find_in(text: str, finder: NameFinder, options: ScanOptions) -> list[Hit]:
-    """Identifier spans in one piece of text, overlaps resolved."""
-    hits = [h for h in detect(text) + finder.find(text) if h.confidence >= options.min_confidence]
+def find_in(text: str, finder: NameFinder, options: ScanOptions, lead: str = "") -> list[Hit]:
+    """Identifier spans in one piece of text, overlaps resolved; ``lead``: the previous turn, as context."""
+    hits = [h for h in detect(text, lead) + finder.find(text) if h.confidence >= options.min_confidence]
     return resolve(hits)
 
 
@@ -101,8 +101,8 @@ def scan_transcript(transcript: Transcript, options: ScanOptions | None = None) 
     finder = finder_for(transcript, options)
     out: list[IdentifierFinding] = []
 
-    def add(value: str, where: str, unit: Turn | Utterance | None = None) -> None:
-        for h in find_in(value, finder, options):
+    def add(value: str, where: str, unit: Turn | Utterance | None = None, lead: str = "") -> None:
+        for h in find_in(value, finder, options, lead):
             out.append(
                 IdentifierFinding(
                     session_id=transcript.session_id,
@@ -124,11 +124,13 @@ def scan_transcript(transcript: Transcript, options: ScanOptions | None = None) 
         if isinstance(value, str):
             add(value, f"metadata:{key}")
     seen_labels: set[str] = set()
-    for unit in transcript.utterances if transcript.utterances is not None else transcript.turns:
+    lead = ""
+    for unit in _units(transcript):
         if unit.speaker and unit.speaker not in seen_labels:
             seen_labels.add(unit.speaker)
             add(unit.speaker, "speaker", unit)
-        add(unit.text, "text", unit)
+        add(unit.text, "text", unit, lead)
+        lead = unit.text
     return out
 
 
@@ -167,33 +169,13 @@ def scan_inputs(
 ) -> ScanResult:
     """Scan every transcript in ``inputs`` (files, folders, globs); unreadable files become problems."""
     result = ScanResult()
-    for transcript in _transcripts(list(inputs), input_format, roles, columns, result):
-        found = scan_transcript(transcript, options)
-        result.sessions += 1
-        result.sessions_with_findings += bool(found)
-        result.findings.extend(found)
+    for _, transcripts in read_inputs(list(inputs), input_format, roles, columns, result.problems):
+        for transcript in transcripts:
+            found = scan_transcript(transcript, options)
+            result.sessions += 1
+            result.sessions_with_findings += bool(found)
+            result.findings.extend(found)
     return result
-
-
-def _transcripts(
-    inputs: list[str | Path],
-    input_format: str | None,
-    roles: dict[str, str] | None,
-    columns: dict[str, str] | None,
-    result: ScanResult,
-) -> Iterator[Transcript]:
-    from pipeline.readers import expand_inputs, read_path
-
-    try:
-        paths = expand_inputs(inputs)
-    except InputError as err:
-        result.problems.append(FileProblem(err.path, str(err)))
-        return
-    for path in paths:
-        try:
-            yield from read_path(path, input_format, roles, columns)
-        except InputError as err:
-            result.problems.append(FileProblem(str(path), str(err)))
 
 
 def finding_line(f: IdentifierFinding) -> str:
