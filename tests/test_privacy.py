@@ -142,6 +142,38 @@ def test_record_numbers_by_shape_and_by_a_record_word_a_sentence_back():
     ]
 
 
+def test_numbers_said_digit_by_digit_belong_to_the_nearest_telling_word():
+    t = _session(
+        "The FTC report number is 1 8 4 4 2 0 9 7 3, I filed it online.",
+        "What number can I call you at? Oh, six one four, five five five, oh one eight seven.",
+        "For the card they want my social, it's five one two four four nine oh three one.",
+        "It is expired, but yes. P 0 4 8 1 7 7 2 3. Afghan passport.",
+        "the ticket was still open, inc zero zero nine one seven seven two four.",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [
+        ("0", "record_number"),
+        ("1", "phone"),
+        ("2", "ssn"),
+        ("3", "record_number"),
+        ("4", "record_number"),
+    ]
+
+
+def test_spoken_and_prefixed_shapes():
+    t = _session(
+        "The reference is RFL slash AFG slash 2022 slash 08813.",
+        "the group is at w w w dot burnout circle dot org, thursdays.",
+        "Blue Cross, the member ID is XYP 884 20 1177.",
+        "Experian's is letters and numbers, k7q2-99ml.",
+    )
+    assert _found(t) == [
+        ("0", "record_number", "RFL slash AFG slash 2022 slash 08813"),
+        ("1", "url", "w w w dot burnout circle dot org"),
+        ("2", "record_number", "XYP 884 20 1177"),
+        ("3", "record_number", "k7q2-99ml"),
+    ]
+
+
 def test_forms_are_not_identifiers():
     t = _session("It's the SSA-3368, the adult disability form.", "Fill in form DS-2019 first.")
     assert _found(t) == []

@@ -112,8 +112,19 @@ def _trim(text: str, start: int, end: int) -> int:
     return end
 
 
+_SPOKEN_URL = re.compile(
+    rf"(?<![\w.-])(?:(?:w\s?w\s?w|www)\s+dot\s+[a-z0-9-]{{1,40}}(?:\s+(?!dot\b)[a-z0-9-]{{1,20}}){{0,2}}"
+    rf"|[a-z0-9-]{{2,40}})(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,3}}\s+dot\s+{_TLD}\b"
+    r"(?:\s+slash\s+[\w-]{1,40}){0,4}",
+    re.IGNORECASE,
+)
+
+
 @detector("url")
 def urls(text: str) -> Iterator[Hit]:
+    for m in _SPOKEN_URL.finditer(text):
+        if m[0][:1] in "wW" or not re.search(r"\bat\s+$", _before(text, m.start(), 5)):  # else an e-mail
+            yield Hit(m.start(), m.end(), "url", 0.75 if m[0][:1] in "wW" else 0.6, "spoken url")
     for pattern, confidence, rule in ((_URL, 0.95, "url"), (_BARE_URL, 0.85, "bare domain")):
         for m in pattern.finditer(text):
             if m.start() > 0 and text[m.start() - 1] == "@":
@@ -183,10 +194,62 @@ def phones(text: str) -> Iterator[Hit]:
     for m in _LOCAL.finditer(text):
         if _PHONE_CONTEXT.search(_before(text, m.start())):
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
-    for m in _SPOKEN_DIGITS.finditer(text):
-        n = _spoken_digit_count(m[0])
-        category = "ssn" if n == 9 or _SSN_CONTEXT.search(_before(text, m.start(), 60)) else "phone"
-        yield Hit(m.start(), m.end(), category, 0.7, "spoken digits")
+    yield from _digit_by_digit(text)
+
+
+# Numbers said one digit at a time ("five five five, oh one...", "1 8 4 4 2 0 9 7 3"): whose number it
+# is comes from the nearest telling word before it, else from a letter prefix ("inc zero zero nine..."),
+# else from how many digits there are.
+_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:,? \d){5,24}(?![\w-])")
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
+)
+_ID_PREFIX = re.compile(r"(?<![\w'])(?:[A-Z](?:[-. ]?[A-Z]){0,3}|[a-z]{1,4})[\s,.:-]{1,3}$")
+_CAPS_PREFIX = re.compile(r"(?<![\w'])[A-Z](?:[-. ]?[A-Z]){0,3}[\s,.:-]{1,3}$")
+_NOT_PREFIX = {
+    "is", "was", "at", "on", "to", "of", "in", "my", "and", "the", "or", "it", "its", "a", "an", "me", "be",
+    "so", "uh", "um", "oh", "ok", "no", "yes", "yep", "by", "as", "for", "are", "his", "her", "our", "i",
+    "s", "then", "that", "thats", "like", "just", "from", "with", "one", "two", "six", "ten",
+}  # fmt: skip
+
+
+def _id_prefix_before(text: str, start: int, caps: bool = False) -> bool:
+    """A short letter code right before ``start`` ("clm 448219", "P 0 4 8...", "I-O-E, zero nine");
+    ``caps``: capitals only (a short lowercase word before a number is as often "card" or "okay")."""
+    m = (_CAPS_PREFIX if caps else _ID_PREFIX).search(text[max(0, start - 12) : start])
+    return bool(m) and re.sub(r"[\s,.:-]", "", m[0]).lower() not in _NOT_PREFIX
+
+
+def _nearest_owner(text: str, start: int) -> str | None:
+    """``ssn``, ``phone`` or ``record_number``: whose telling word comes last in the 60 characters before."""
+    before = _before(text, start, 60)
+    last = {
+        category: max((m.end() for m in pattern.finditer(before)), default=-1)
+        for category, pattern in (
+            ("ssn", _SSN_CONTEXT),
+            ("phone", _PHONE_WORDS),
+            ("record_number", _SPECIFIC_RECORD_WORDS),
+        )
+    }
+    category = max(last, key=lambda c: last[c])
+    return category if last[category] >= 0 else None
+
+
+def _digit_by_digit(text: str) -> Iterator[Hit]:
+    runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_DIGITS.finditer(text)]
+    runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
+    for m, n, rule in runs:
+        owner = _nearest_owner(text, m.start()) or (
+            "record_number" if _id_prefix_before(text, m.start(), caps=True) else None
+        )
+        if owner:
+            yield Hit(m.start(), m.end(), owner, 0.8, rule)
+        elif n == 9:
+            yield Hit(m.start(), m.end(), "ssn", 0.7, rule)
+        elif n in (7, 10) or (n == 11 and re.match(r"\W*(?:1|one)\b", m[0], re.I)):
+            yield Hit(m.start(), m.end(), "phone", 0.7, rule)
+        elif n >= 7:
+            yield Hit(m.start(), m.end(), "record_number", 0.7, rule)
 
 
 def _spoken_digit_count(spoken: str) -> int:
@@ -203,6 +266,12 @@ def _spoken_digit_count(spoken: str) -> int:
 @detector("ssn")
 def ssns(text: str) -> Iterator[Hit]:
     for m in _SSN.finditer(text):
+        if (
+            m[1] == " "
+            and _id_prefix_before(text, m.start(), caps=True)
+            and not _SSN_CONTEXT.search(_before(text, m.start()))
+        ):
+            continue  # "XYP 884 20 1177": the digits of a prefixed member id
         confidence = 0.95 if m[1] == "-" or _SSN_CONTEXT.search(_before(text, m.start())) else 0.8
         yield Hit(m.start(), m.end(), "ssn", confidence, "ssn")
     for m in _NINE.finditer(text):
@@ -212,12 +281,15 @@ def ssns(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "ssn", 0.65, "nine digits")
 
 
-_RECORD_WORD = (
+# Words that say a number is a record's (specific), and words that say only that it is a number.
+_SPECIFIC_RECORD_WORD = (
     r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|case|docket|claim"
     r"|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
-    r"|certificate|registration|id|i\.d\.|number|no\.|hash|#)"
+    r"|certificate|registration|id|i\.d\.)"
 )
+_RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
+_SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
 _RECORD_CONTEXT = re.compile(
     rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
     re.IGNORECASE,
@@ -232,6 +304,9 @@ _RECORD_ANSWER = re.compile(
 )
 _ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
 _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+_SPOKEN_SEPARATORS = re.compile(
+    r"(?<![\w-])[A-Za-z0-9]{1,12}(?:\s+(?:slash|dash|hyphen)\s+[A-Za-z0-9]{1,12}){2,6}(?![\w-])", re.I
+)
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
 _FORM_AFTER = re.compile(r"[^.!?]{0,40}\bform\b", re.IGNORECASE)
@@ -262,6 +337,9 @@ def record_numbers(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
         elif _record_context(text, m.start(), nearby=True):
             yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
+    for m in _SPOKEN_SEPARATORS.finditer(text):
+        if _digit_count(m[0]) >= 4:
+            yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
     for m in _PREFIXED_GROUPS.finditer(text):
         if _digit_count(m[0]) >= 6:
             yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
@@ -277,8 +355,12 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         return 0.9, "number after record words"
     if _FORM.search(_before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
+    if digits >= 5 and _id_prefix_before(text, start) and _record_context(text, start, nearby=True):
+        return 0.8, "prefixed number near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
         return 0.7, "letters and digits"
+    if len(token) >= 6 and digits >= 3 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
+        return 0.7, "letters and digits"  # "k7q2-99ml"
     if digits >= 7 and "-" in token:
         return 0.7, "dashed digit groups"
     if digits >= 7 and not letters:
@@ -395,7 +477,7 @@ def addresses(text: str) -> Iterator[Hit]:
     yield from _hits(_RURAL, text, "address", 0.8, "rural route")
 
 
-_ZIP = re.compile(r"(?<![\w$.,#-])\d{5}(?:-\d{4})?(?![\w.,%-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
+_ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
 _STATE = (
     r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY"
     r"|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|[A-Z][a-z]+)"
@@ -429,7 +511,8 @@ def detect(text: str, lead: str = "") -> list[Hit]:
 
 
 # Where two detectors claim overlapping text, a structured identifier beats a name inside it (an e-mail
-# or street holding a name), then the surer tier, the more specific category, the surer hit.
+# or street holding a name), then the surer tier (0.85 and up, 0.6 and up, guesses), the more specific
+# category, the surer hit.
 _PRIORITY = {
     c: i
     for i, c in enumerate(
@@ -445,6 +528,7 @@ def resolve(hits: list[Hit]) -> list[Hit]:
         key=lambda h: (
             h.category == "name",
             h.confidence < 0.85,
+            h.confidence < 0.6,
             _PRIORITY[h.category],
             -h.confidence,
             h.start - h.end,
