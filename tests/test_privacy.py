@@ -112,7 +112,9 @@ def _session(*turns: str) -> Transcript:
 def _found(t: Transcript) -> list[tuple[str, str, str]]:
     by_id = {turn.turn_id: turn.text for turn in t.turns}
     return [
-        (f.turn_id, f.category, by_id[f.turn_id][f.start : f.end]) for f in scan_transcript(t) if f.field == "text"
+        (f.turn_id, f.category, by_id[f.turn_id][f.start : f.end])
+        for f in scan_transcript(t)
+        if f.field == "text"
     ]
 
 
@@ -125,6 +127,24 @@ def test_the_previous_turn_is_context_for_a_bare_answer():
     # an identifier in the previous turn is found once, in its own turn
     t = _session("My member ID is 88120461.", "Thank you.")
     assert _found(t) == [("0", "record_number", "88120461")]
+
+
+def test_a_number_found_once_is_found_everywhere_in_its_session():
+    t = _session(
+        "And the student ID on the letter?",
+        "448201, I think.",
+        "Sorry, so 448201 and not 448210?",  # only the first is the id that was found
+    )
+    red, counts = redact_transcript(t)
+    assert [u.text for u in red.turns[1:]] == [
+        "[RECORD_NUMBER_1], I think.",
+        "Sorry, so [RECORD_NUMBER_1] and not 448210?",
+    ]
+    assert counts == {"record_number": 2}
+    assert [(f.turn_id, f.category) for f in scan_transcript(t)] == [
+        ("1", "record_number"),
+        ("2", "record_number"),
+    ]
 
 
 def test_record_numbers_by_shape_and_by_a_record_word_a_sentence_back():

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.datamodel import Transcript, Turn, Utterance
-from pipeline.privacy.names import NameFinder
-from pipeline.privacy.scan import ScanOptions, _id_words, find_in, finder_for
+from pipeline.privacy.scan import ScanOptions, SessionFinder, _id_words, find_in, finder_for
 
 _TITLE_WORDS = {
     "dr",
@@ -90,7 +89,7 @@ def _keys(category: str, surface: str) -> list[tuple[str, str]]:
 
 def redact_text(
     text: str,
-    finder: NameFinder,
+    finder: SessionFinder,
     options: ScanOptions,
     placeholders: Placeholders,
     counts: Counter[str],

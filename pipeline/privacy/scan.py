@@ -63,22 +63,48 @@ def shape_of(text: str) -> str:
     return out if len(out) <= 40 else out[:40] + "..."
 
 
-SURE_NAME = 0.75
-"""A name found this surely (title, name list, naming context, label) is a name everywhere in its session."""
+SURE = 0.75
+"""A name or number found this surely (title, name list, naming context, label, record word) is one
+everywhere in its session."""
 
 
-def finder_for(transcript: Transcript, options: ScanOptions) -> NameFinder:
-    """A name finder for one session: the user's names, the speaker labels' names, and every name found
-    surely somewhere in the session (so "my friend Nkechi" also finds a later "Nkechi sent it")."""
+class SessionFinder:
+    """Names (:class:`NameFinder`) and, for one session, every number-bearing identifier found surely
+    elsewhere in it: "448201" after "the student ID?" is a record number in every later turn too."""
+
+    def __init__(self, names: NameFinder, seen: dict[str, str] | None = None):
+        self.names = names
+        self.seen = dict(seen or {})
+        alternatives = "|".join(re.escape(x) for x in sorted(self.seen, key=len, reverse=True))
+        self._seen_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if self.seen else None
+
+    def find(self, text: str) -> list[Hit]:
+        hits = self.names.find(text)
+        if self._seen_re is not None:
+            hits += [
+                Hit(m.start(), m.end(), self.seen[m[0]], SURE, "found elsewhere in the session")
+                for m in self._seen_re.finditer(text)
+            ]
+        return hits
+
+
+def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
+    """A finder for one session: the user's names, the speaker labels' names, and every name or number
+    found surely somewhere in the session (so "my friend Nkechi" also finds a later "Nkechi sent it")."""
     labels = names_in_labels(speaker_labels(transcript))
-    first = NameFinder(options.names, labels)
-    sure = ScanOptions(options.names, max(options.min_confidence, SURE_NAME))
-    found: dict[str, None] = {}
-    for unit in _units(transcript):
-        for h in find_in(unit.text, first, sure):
+    first = SessionFinder(NameFinder(options.names, labels))
+    sure = ScanOptions(options.names, max(options.min_confidence, SURE))
+    names: dict[str, None] = {}
+    seen: dict[str, str] = {}
+    units = _units(transcript)
+    for i, unit in enumerate(units):
+        for h in find_in(unit.text, first, sure, units[i - 1].text if i else ""):
+            surface = unit.text[h.start : h.end]
             if h.category == "name":
-                found.update(dict.fromkeys(name_words(unit.text[h.start : h.end])))
-    return NameFinder(options.names, labels, found)
+                names.update(dict.fromkeys(name_words(surface)))
+            elif sum(c.isdigit() for c in surface) >= 4:
+                seen.setdefault(surface, h.category)
+    return SessionFinder(NameFinder(options.names, labels, names), seen)
 
 
 def _units(transcript: Transcript) -> list[Turn] | list[Utterance]:
@@ -89,7 +115,7 @@ def speaker_labels(transcript: Transcript) -> list[str]:
     return list(dict.fromkeys(u.speaker for u in _units(transcript) if u.speaker))
 
 
-def find_in(text: str, finder: NameFinder, options: ScanOptions, lead: str = "") -> list[Hit]:
+def find_in(text: str, finder: SessionFinder, options: ScanOptions, lead: str = "") -> list[Hit]:
     """Identifier spans in one piece of text, overlaps resolved; ``lead``: the previous turn, as context."""
     hits = [h for h in detect(text, lead) + finder.find(text) if h.confidence >= options.min_confidence]
     return resolve(hits)
