@@ -194,6 +194,42 @@ def test_spoken_and_prefixed_shapes():
     ]
 
 
+def test_record_words_outrank_the_shape_of_a_phone_number():
+    t = _session(
+        "The mortgage is in both our names, loan number 7730019458 with the bank.",
+        "The VA one, the EDIPI, 1284467301. And my cell is 6145550187.",
+        "Booking code KX7PQ2, and the transfer number is 7712.4480.9913.",
+        "Her mobile is 07700 900417, she's in Leeds.",
+    )
+    assert _found(t) == [
+        ("0", "record_number", "7730019458"),
+        ("1", "record_number", "1284467301"),
+        ("1", "phone", "6145550187"),
+        ("2", "record_number", "KX7PQ2"),
+        ("2", "record_number", "7712.4480.9913"),
+        ("3", "phone", "07700 900417"),
+    ]
+
+
+def test_routes_and_long_street_types_are_addresses():
+    t = _session(
+        "Drop it at 550 East Central Texas Expressway, Suite 110, Harker Heights.",
+        "The store is 1900 Route 9, Suite 4, Lancaster, Ohio.",
+    )
+    assert _found(t) == [
+        ("0", "address", "550 East Central Texas Expressway, Suite 110, Harker Heights"),
+        ("1", "address", "1900 Route 9, Suite 4, Lancaster, Ohio"),
+    ]
+
+
+def test_the_digits_of_a_social_security_number_are_that_number_wherever_they_recur():
+    t = _session(
+        "They wanted my social again, 441-62-9087.",
+        "The old letters even used it as the file number, 441629087, right on the envelope.",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [("0", "ssn"), ("1", "ssn")]
+
+
 def test_forms_are_not_identifiers():
     t = _session("It's the SSA-3368, the adult disability form.", "Fill in form DS-2019 first.")
     assert _found(t) == []

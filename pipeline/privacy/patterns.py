@@ -76,7 +76,8 @@ def _hits(pattern: re.Pattern[str], text: str, category: str, confidence: float,
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,6}\.[A-Za-z]{2,24}\b")
 _TLD = (
     r"(?:com|org|net|edu|gov|mil|io|co|us|uk|info|me|app|health|ly|ai|tv|de|ca|biz|care|online|site|gg|fm"
-    r"|link|page|to|be|xyz|dev|so|im|gl|ie|au|nz|in|fr|es|it|nl|mx|br|jp|social|blog|club|life|news|shop)"
+    r"|link|page|to|be|xyz|dev|so|im|gl|ie|au|nz|in|fr|es|it|nl|mx|br|jp|social|blog|club|life|news|shop"
+    r"|si|ch|se|no|dk|fi|pl|cz|at|pt|gr|ru|cn|kr|tw|hk|sg|za|ng|ke|ph|vn|th|my|pk|ar|cl|pe|eu|ms|cc|ws|ly)"
 )
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w.-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
@@ -161,6 +162,8 @@ _NANP = re.compile(
 )
 _VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-][0-9A-Z]{3}[\s-][0-9A-Z]{4}\b")
 _INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
+# Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
+_TRUNK = re.compile(r"(?<![\w$.,/:-])0\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
 _LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
 _PHONE_CONTEXT = re.compile(
     r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
@@ -183,14 +186,22 @@ def phones(text: str) -> Iterator[Hit]:
         if bare and _SSN_CONTEXT.search(_before(text, m.start())):
             continue
         phone_context = _PHONE_CONTEXT.search(_before(text, m.start()))
-        if bare and not phone_context and _record_context(text, m.start(), nearby=True):
-            continue  # "the ER claim ... that one was 8812046109": a record number
+        if bare and (
+            _nearest_owner(text, m.start(), 10) == "record_number"
+            or _id_prefix_before(text, m.start(), caps=True)
+            or (not phone_context and _record_context(text, m.start(), nearby=True))
+        ):
+            continue  # "loan number 7730019458", "the EDIPI, 1284467301": a record number
         confidence = 0.75 if bare and not phone_context else 0.95
         yield Hit(m.start(), m.end(), "phone", confidence, "nanp")
     yield from _hits(_VANITY, text, "phone", 0.9, "toll free")
     for m in _INTL.finditer(text):
         if 8 <= _digit_count(m[0]) <= 15:
             yield Hit(m.start(), m.end(), "phone", 0.9, "international")
+    for m in _TRUNK.finditer(text):
+        if _digit_count(m[0]) in (10, 11) and not _id_prefix_before(text, m.start(), caps=True):
+            confidence = 0.9 if _PHONE_CONTEXT.search(_before(text, m.start())) else 0.6
+            yield Hit(m.start(), m.end(), "phone", confidence, "national number")
     for m in _LOCAL.finditer(text):
         if _PHONE_CONTEXT.search(_before(text, m.start())):
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
@@ -220,9 +231,17 @@ def _id_prefix_before(text: str, start: int, caps: bool = False) -> bool:
     return bool(m) and re.sub(r"[\s,.:-]", "", m[0]).lower() not in _NOT_PREFIX
 
 
-def _nearest_owner(text: str, start: int) -> str | None:
-    """``ssn``, ``phone`` or ``record_number``: whose telling word comes last in the 60 characters before."""
+def _caps_prefix_start(text: str, start: int) -> int:
+    """Where a capital letter code right before ``start`` begins ("plate JRD 4471"), else ``start``."""
+    m = _CAPS_PREFIX.search(text[max(0, start - 12) : start])
+    return start - len(m[0]) if m and m[0].strip(" ,.:-").lower() not in _NOT_PREFIX else start
+
+
+def _nearest_owner(text: str, start: int, digits: int) -> str | None:
+    """``ssn``, ``phone`` or ``record_number``: whose telling word comes last in the 60 characters
+    before, among those a number of ``digits`` digits can be (a phone number never has nine)."""
     before = _before(text, start, 60)
+    fits = {"ssn": digits == 9, "phone": digits in (7, 10, 11), "record_number": digits >= 4}
     last = {
         category: max((m.end() for m in pattern.finditer(before)), default=-1)
         for category, pattern in (
@@ -230,16 +249,17 @@ def _nearest_owner(text: str, start: int) -> str | None:
             ("phone", _PHONE_WORDS),
             ("record_number", _SPECIFIC_RECORD_WORDS),
         )
+        if fits[category]
     }
-    category = max(last, key=lambda c: last[c])
-    return category if last[category] >= 0 else None
+    category = max(last, key=lambda c: last[c], default=None)
+    return category if category and last[category] >= 0 else None
 
 
 def _digit_by_digit(text: str) -> Iterator[Hit]:
     runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_DIGITS.finditer(text)]
     runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
     for m, n, rule in runs:
-        owner = _nearest_owner(text, m.start()) or (
+        owner = _nearest_owner(text, m.start(), n) or (
             "record_number" if _id_prefix_before(text, m.start(), caps=True) else None
         )
         if owner:
@@ -286,12 +306,13 @@ _SPECIFIC_RECORD_WORD = (
     r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|case|docket|claim"
     r"|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
-    r"|certificate|registration|id|i\.d\.)"
+    r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
+    r"|voucher|inmate|edipi|id|i\.d\.)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
 _RECORD_CONTEXT = re.compile(
-    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
+    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
     re.IGNORECASE,
 )
 # A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
@@ -305,12 +326,13 @@ _RECORD_ANSWER = re.compile(
 _ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
 _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _SPOKEN_SEPARATORS = re.compile(
-    r"(?<![\w-])[A-Za-z0-9]{1,12}(?:\s+(?:slash|dash|hyphen)\s+[A-Za-z0-9]{1,12}){2,6}(?![\w-])", re.I
+    r"(?<![\w-])[A-Za-z0-9]{1,12}(?:\s+(?:slash|dash|hyphen)\s+[A-Za-z0-9]{1,12}){1,6}(?![\w-])", re.I
 )
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
 _FORM_AFTER = re.compile(r"[^.!?]{0,40}\bform\b", re.IGNORECASE)
-_NOT_ID = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)|\d+(?:\.\d+)+", re.I)
+_MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)", re.I)
+_DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 
 
 def _record_context(text: str, start: int, nearby: bool = False) -> bool:
@@ -338,7 +360,7 @@ def record_numbers(text: str) -> Iterator[Hit]:
         elif _record_context(text, m.start(), nearby=True):
             yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
     for m in _SPOKEN_SEPARATORS.finditer(text):
-        if _digit_count(m[0]) >= 4:
+        if _digit_count(m[0]) >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
             yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
     for m in _PREFIXED_GROUPS.finditer(text):
         if _digit_count(m[0]) >= 6:
@@ -349,10 +371,15 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     """(confidence, rule) when one token (``MRN00481223``, ``LH-ADM-2291``, ``8812046109``) is an id."""
     digits = _digit_count(token)
     letters = sum(c.isalpha() for c in token)
-    if _NOT_ID.fullmatch(token) or digits < 4:
+    if _MEASURE.fullmatch(token) or digits < 1:
         return None
-    if _record_context(text, start):
-        return 0.9, "number after record words"
+    if _record_context(text, start) or _record_context(text, _caps_prefix_start(text, start)):
+        if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):
+            return 0.9, "number after record words"
+        if len(token) >= 5 and letters >= 2 and token.isupper():
+            return 0.85, "code after record words"  # "booking code KX7PQ2"
+    if digits < 4 or _DECIMAL.fullmatch(token):
+        return None
     if _FORM.search(_before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
     if digits >= 5 and _id_prefix_before(text, start) and _record_context(text, start, nearby=True):
@@ -430,13 +457,19 @@ def dates(text: str) -> Iterator[Hit]:
 _STREET_TYPE = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter"
     r"|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq|pike|alley|row|crescent|close|loop|run"
-    r"|plaza|path|point|pt)\b\.?"
+    r"|plaza|path|point|pt|expressway|expy|freeway|fwy|turnpike|tpke|causeway|bypass|crossing|grove|ridge"
+    r"|cove|landing|commons)\b\.?"
 )
 _UNIT = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+)?"
 _CITY = r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)(?=\W|$))?)?"
 _STREET = re.compile(
     r"\b\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west|old))?"
     rf"(?:\s+(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][\w'.-]*)){{1,3}}\s+{_STREET_TYPE}{_UNIT}",
+    re.IGNORECASE,
+)
+_ROUTE = re.compile(
+    r"\b\d{1,6}\s+(?:(?:state|county|us|u\.s\.)\s+)?(?:route|rte|rt|highway|hwy|state road|county road)\.?"
+    rf"\s+\d{{1,4}}[A-Za-z]?\b{_UNIT}",
     re.IGNORECASE,
 )
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
@@ -462,17 +495,21 @@ _NOT_STREET_WORDS = {
 }
 
 
+def _with_city(text: str, end: int) -> int:
+    """``end`` moved past a following ", City, ST" ("..., Suite 4, Lancaster, Ohio")."""
+    city = re.match(_CITY, text[end:])
+    return end + len(city[0]) if city else end
+
+
 @detector("address")
 def addresses(text: str) -> Iterator[Hit]:
     for m in _STREET.finditer(text):
         words = {w.lower().strip(".") for w in m[0].split()[1:-1]}
         if words & _NOT_STREET_WORDS or re.match(r"(?i:dr)\.?\s+[A-Z]", text[m.end() - 3 :].lstrip(" ,")):
             continue  # "2 now. Dr. Iyer", "Chem 1152 with Dr. Lindgren": a title, not a street
-        end = m.end()
-        city = re.match(_CITY, text[end:])
-        if city and city[0]:
-            end += len(city[0])
-        yield Hit(m.start(), end, "address", 0.9, "street address")
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.9, "street address")
+    for m in _ROUTE.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from _hits(_PO_BOX, text, "address", 0.9, "po box")
     yield from _hits(_RURAL, text, "address", 0.8, "rural route")
 

@@ -68,24 +68,46 @@ SURE = 0.75
 everywhere in its session."""
 
 
+MAX_SEEN = 500
+"""Numbers carried through a session at most: one pattern tries each at every position of a text, so a
+pathological input (a megabyte of digits) must not make thousands of them."""
+
+
 class SessionFinder:
     """Names (:class:`NameFinder`) and, for one session, every number-bearing identifier found surely
-    elsewhere in it: "448201" after "the student ID?" is a record number in every later turn too."""
+    elsewhere in it: "448201" after "the student ID?" is a record number in every later turn too, and
+    a number with the digits of a social security number found earlier is that number.
+
+    ``seen`` maps each identifier's key (its digits, for one made of digits and separators; else its
+    text) to its category.
+    """
 
     def __init__(self, names: NameFinder, seen: dict[str, str] | None = None):
         self.names = names
         self.seen = dict(seen or {})
-        alternatives = "|".join(re.escape(x) for x in sorted(self.seen, key=len, reverse=True))
+        alternatives = "|".join(_written(x) for x in sorted(self.seen, key=len, reverse=True))
         self._seen_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if self.seen else None
 
     def find(self, text: str) -> list[Hit]:
         hits = self.names.find(text)
         if self._seen_re is not None:
             hits += [
-                Hit(m.start(), m.end(), self.seen[m[0]], SURE, "found elsewhere in the session")
+                Hit(m.start(), m.end(), self.seen[seen_key(m[0])], 0.85, "found elsewhere in the session")
                 for m in self._seen_re.finditer(text)
             ]
         return hits
+
+
+def seen_key(surface: str) -> str:
+    """``"441-62-9087"`` and ``"441 62 9087"`` -> ``"441629087"``; ``"LH-ADM-2291"`` stays itself."""
+    return re.sub(r"[\s().-]", "", surface) if re.fullmatch(r"[\d\s().-]+", surface) else surface
+
+
+def _written(key: str) -> str:
+    """A pattern for ``key`` as it may be written again: digits with or without separators."""
+    if key.isdigit():
+        return r"[\s().-]{0,2}".join(key)
+    return re.escape(key)
 
 
 def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
@@ -102,8 +124,8 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
             surface = unit.text[h.start : h.end]
             if h.category == "name":
                 names.update(dict.fromkeys(name_words(surface)))
-            elif sum(c.isdigit() for c in surface) >= 4:
-                seen.setdefault(surface, h.category)
+            elif len(seen) < MAX_SEEN and sum(c.isdigit() for c in surface) >= 4:
+                seen.setdefault(seen_key(surface), h.category)
     return SessionFinder(NameFinder(options.names, labels, names), seen)
 
 
