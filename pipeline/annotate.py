@@ -33,7 +33,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -42,12 +42,12 @@ from typing import Any, Protocol
 
 from pipeline.batch import BatchReport, load_sessions
 from pipeline.cohort import cohort_frame, read_summaries, write_cohort_tables
-from pipeline.datamodel import Session, SessionSummary, Transcript
+from pipeline.datamodel import Session, SessionSummary
 from pipeline.errors import RuptureError, withhold_quoted
 from pipeline.io import write_json, write_session_utterances
 from pipeline.labelset import LabelSet
 from pipeline.paths import file_stem
-from pipeline.privacy import IDENTIFIER_MODES, IdentifiersFound, ScanOptions, redact_transcript, scan_inputs
+from pipeline.privacy import IDENTIFIER_MODES, IdentifiersFound, ScanOptions, redactor, scan_inputs
 from pipeline.report import write_cohort_page, write_session_report
 from pipeline.summarise import summarise
 
@@ -185,18 +185,8 @@ def check_identifiers(inputs: list[str], config: AnnotateConfig) -> None:
 
 def read_sessions(inputs: list[str], config: AnnotateConfig, result: AnnotateResult) -> Iterator[Session]:
     """The inputs read, redacted with ``identifiers="redact"`` (counted in ``result.redacted``), segmented."""
-    prepare = _redacting(config.scan, result.redacted) if config.identifiers == "redact" else None
+    prepare = redactor(config.scan, result.redacted) if config.identifiers == "redact" else None
     return load_sessions(inputs, config.input_format, config.roles, config.columns, result.read, prepare)
-
-
-def _redacting(options: ScanOptions, counts: dict[str, int]) -> Callable[[Transcript], Transcript]:
-    def prepare(transcript: Transcript) -> Transcript:
-        redacted, found = redact_transcript(transcript, options)
-        for category, n in found.items():
-            counts[category] = counts.get(category, 0) + n
-        return redacted
-
-    return prepare
 
 
 def annotate(

@@ -311,6 +311,18 @@ def test_redact_leaves_no_identifier_in_any_output(intake_dir, tmp_path):
     assert run["identifiers"] == "redact" and run["redacted"]["phone"] == 2
 
 
+def test_segment_redact_writes_placeholders_and_plain_segment_keeps_the_text(intake_dir, tmp_path):
+    args = ["segment", str(intake_dir), "--roles", ROLES, "--out"]
+    result = CliRunner().invoke(app, [*args, str(tmp_path / "red"), "--redact"])
+    assert result.exit_code == 0, result.output
+    redacted = _all_output_text(tmp_path / "red")
+    for identifier in [*IDENTIFIERS, *LABEL_NAMES]:
+        assert identifier not in redacted, identifier
+    assert "[PHONE_1]" in redacted and "redacted: " in result.output
+    result = CliRunner().invoke(app, [*args, str(tmp_path / "plain")])
+    assert result.exit_code == 0 and "614-555-0187" in _all_output_text(tmp_path / "plain")
+
+
 def test_redaction_is_consistent_within_a_session(intake_dir):
     from pipeline.readers import read_path
     from pipeline.readers.roles import parse_roles

@@ -9,11 +9,16 @@ import typer
 
 from pipeline import annotate as runner
 from pipeline.cli._app import app, user_errors
-from pipeline.cli.scan import MIN_CONFIDENCE_HELP, NAMES_HELP
-from pipeline.cli.segment import COLUMNS_HELP, INPUT_FORMAT_HELP, ROLES_HELP
+from pipeline.cli.options import (
+    COLUMNS_HELP,
+    INPUT_FORMAT_HELP,
+    MIN_CONFIDENCE_HELP,
+    NAMES_HELP,
+    ROLES_HELP,
+    scan_options,
+)
 from pipeline.engines import run_annotate
 from pipeline.errors import RuptureError
-from pipeline.privacy import ScanOptions, read_names_file
 from pipeline.privacy.scan import DEFAULT_MIN_CONFIDENCE
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
@@ -33,12 +38,6 @@ def identifier_mode(redact: bool, allow_identifiers: bool) -> str:
     if redact and allow_identifiers:
         raise RuptureError("give --redact or --allow-identifiers, not both")
     return "redact" if redact else "allow" if allow_identifiers else "stop"
-
-
-def scan_options(names: Path | None, min_confidence: float) -> ScanOptions:
-    if not 0 <= min_confidence <= 1:
-        raise RuptureError(f"--min-confidence {min_confidence} is not between 0 and 1")
-    return ScanOptions(read_names_file(names) if names else (), min_confidence)
 
 
 @app.command("annotate")

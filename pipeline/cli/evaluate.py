@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli._app import app, user_errors
-from pipeline.cli.segment import COLUMNS_HELP, INPUT_FORMAT_HELP, ROLES_HELP
+from pipeline.cli.options import COLUMNS_HELP, INPUT_FORMAT_HELP, ROLES_HELP
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
 

@@ -9,19 +9,20 @@ from typing import Annotated
 import typer
 
 from pipeline.cli._app import app, user_errors
-from pipeline.cli.segment import COLUMNS_HELP, INPUT_FORMAT_HELP, ROLES_HELP
+from pipeline.cli.options import (
+    COLUMNS_HELP,
+    INPUT_FORMAT_HELP,
+    MIN_CONFIDENCE_HELP,
+    NAMES_HELP,
+    ROLES_HELP,
+    scan_options,
+)
 from pipeline.errors import RuptureError
 from pipeline.io import atomic_open
 from pipeline.privacy import ScanOptions, ScanResult, finding_line, scan_inputs
 from pipeline.privacy.scan import DEFAULT_MIN_CONFIDENCE
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
-
-NAMES_HELP = "File of names to find (one a line), besides the built-in rules and lists."
-MIN_CONFIDENCE_HELP = (
-    "Report findings at or above this confidence (0-1). Lower finds more names and more false alarms: "
-    "0.3 also reports every capitalised word in mid-sentence."
-)
 
 
 def scan_files(
@@ -71,8 +72,6 @@ def scan_command(
     Prints where each finding is, its category and a masked shape (###-####, Xxxxx), never the
     identifier itself. Exits with 1 when anything is found, 0 when nothing is.
     """
-    from pipeline.cli.annotate import scan_options
-
     options = scan_options(names, min_confidence)
     result = scan_files(inputs, input_format, parse_roles(roles), parse_columns(columns), options)
     for f in result.findings:

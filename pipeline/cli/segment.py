@@ -8,18 +8,21 @@ import typer
 
 from pipeline.batch import BatchReport, load_sessions
 from pipeline.cli._app import app, user_errors
-from pipeline.errors import RuptureError
+from pipeline.cli.options import (
+    COLUMNS_HELP,
+    INPUT_FORMAT_HELP,
+    MIN_CONFIDENCE_HELP,
+    NAMES_HELP,
+    ROLES_HELP,
+    scan_options,
+)
+from pipeline.errors import RuptureError, withhold_quoted
 from pipeline.io import write_session_utterances
 from pipeline.paths import file_stem
-from pipeline.readers import READERS
+from pipeline.privacy import ScanOptions, redactor
+from pipeline.privacy.scan import DEFAULT_MIN_CONFIDENCE
 from pipeline.readers.roles import parse_roles
 from pipeline.readers.tabular import parse_columns
-
-INPUT_FORMAT_HELP = (
-    f"Force the input format: {', '.join(READERS)} (default: detected from extension and content)."
-)
-ROLES_HELP = 'Map speaker names to roles, e.g. "SPEAKER_00=therapist,SPEAKER_01=patient,Mum=other".'
-COLUMNS_HELP = 'CSV/TSV columns, e.g. "speaker=Who,text=Said,start=From,end=To,session=Session".'
 
 
 def segment_files(
@@ -29,13 +32,17 @@ def segment_files(
     roles: dict[str, str] | None = None,
     columns: dict[str, str] | None = None,
     no_text: bool = False,
-) -> BatchReport:
-    """Write ``OUT/<session_id>.jsonl`` for every session read from ``inputs``."""
-    report = BatchReport()
+    redact: ScanOptions | None = None,
+) -> tuple[BatchReport, dict[str, int]]:
+    """Write ``OUT/<session_id>.jsonl`` for every session read from ``inputs``; with ``redact``, the
+    transcripts are redacted as they are read (as ``annotate --redact`` does). Returns the read report
+    and how many identifiers of each category were replaced."""
+    report, redacted = BatchReport(), {}
     out = Path(out_dir)
-    for session in load_sessions(inputs, input_format, roles, columns, report):
+    prepare = redactor(redact, redacted) if redact else None
+    for session in load_sessions(inputs, input_format, roles, columns, report, prepare):
         write_session_utterances(out / f"{file_stem(session.session_id)}.jsonl", session, no_text=no_text)
-    return report
+    return report, redacted
 
 
 @app.command("segment")
@@ -47,11 +54,27 @@ def segment_command(
     roles: str = typer.Option(None, "--roles", help=ROLES_HELP),
     columns: str = typer.Option(None, "--columns", help=COLUMNS_HELP),
     no_text: bool = typer.Option(False, "--no-text", help="Leave utterance text out of the output."),
+    redact: bool = typer.Option(
+        False, "--redact", help="Replace possible identifiers with typed placeholders, as annotate --redact."
+    ),
+    names: Path = typer.Option(None, "--names", help=NAMES_HELP),
+    min_confidence: float = typer.Option(
+        DEFAULT_MIN_CONFIDENCE, "--min-confidence", help=MIN_CONFIDENCE_HELP
+    ),
 ) -> None:
-    """Segment transcripts into utterances (one JSONL file per session)."""
-    report = segment_files(inputs, out, input_format, parse_roles(roles), parse_columns(columns), no_text)
+    """Segment transcripts into utterances (one JSONL file per session).
+
+    The output holds the transcripts' text as it is: `rupture scan` shows what it may identify, and
+    --redact replaces it.
+    """
+    options = scan_options(names, min_confidence) if redact else None
+    report, redacted = segment_files(
+        inputs, out, input_format, parse_roles(roles), parse_columns(columns), no_text, options
+    )
     for line in report.lines():
-        typer.echo(line, err=True)
+        typer.echo(withhold_quoted(line) if no_text else line, err=True)
+    if redacted:
+        typer.echo("redacted: " + ", ".join(f"{c} {n}" for c, n in sorted(redacted.items())), err=True)
     if report.sessions == 0:
         raise RuptureError("nothing could be read; see the lines above")
     typer.echo(f"wrote {report.sessions} files to {out}")

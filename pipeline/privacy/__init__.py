@@ -7,7 +7,7 @@ identifiers; ``--redact`` replaces them with typed placeholders; ``--allow-ident
 from __future__ import annotations
 
 from pipeline.privacy.patterns import CATEGORIES
-from pipeline.privacy.redact import redact_transcript
+from pipeline.privacy.redact import redact_transcript, redactor
 from pipeline.privacy.scan import (
     IdentifiersFound,
     ScanOptions,
@@ -29,6 +29,7 @@ __all__ = [
     "finding_line",
     "read_names_file",
     "redact_transcript",
+    "redactor",
     "scan_inputs",
     "scan_transcript",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,16 @@ def redact_transcript(
         }
     )
     return redacted, counts
+
+
+def redactor(options: ScanOptions, counts: dict[str, int]) -> Callable[[Transcript], Transcript]:
+    """A ``prepare`` step for :func:`pipeline.batch.load_sessions`: redacts each transcript as it is
+    read and adds what it replaced to ``counts``."""
+
+    def prepare(transcript: Transcript) -> Transcript:
+        redacted, found = redact_transcript(transcript, options)
+        for category, n in found.items():
+            counts[category] = counts.get(category, 0) + n
+        return redacted
+
+    return prepare
