@@ -230,6 +230,25 @@ def test_the_digits_of_a_social_security_number_are_that_number_wherever_they_re
     assert [(i, c) for i, c, _ in _found(t)] == [("0", "ssn"), ("1", "ssn")]
 
 
+def test_census_names_are_names_and_places_and_institutions_are_not():
+    t = _session(
+        "Hey, Dwayne. You made it.",
+        "So Kendra is your ex-wife's name.",
+        "I moved to Dallas after the PA told me about Franklin County Hospital.",
+    )
+    assert _found(t) == [("0", "name", "Dwayne"), ("1", "name", "Kendra")]
+
+
+def test_census_lists_leave_out_what_their_build_script_leaves_out():
+    from pipeline.privacy.names import _word_list
+
+    census = _word_list("census_given_names.txt") | _word_list("census_surnames.txt")
+    assert len(_word_list("census_given_names.txt")) > 4000 and len(_word_list("census_surnames.txt")) > 4000
+    for excluded in ("places.txt", "common_caps.txt", "word_names.txt"):
+        assert not census & _word_list(excluded), excluded
+    assert not census & {"will", "long", "young", "the", "may"}
+
+
 def test_forms_are_not_identifiers():
     t = _session("It's the SSA-3368, the adult disability form.", "Fill in form DS-2019 first.")
     assert _found(t) == []

@@ -57,6 +57,14 @@ _PERSON_VERB = re.compile(
     rf"|with|and|to)\s+(?P<name>{_WORD})"
 )
 _POSSESSIVE = re.compile(rf"(?P<name>{_WORD})['’]s\b")
+# Words after a name-like word that make it a place or an institution ("Franklin County", "Edison PD").
+_INSTITUTION = re.compile(
+    r"\s+(?:County|City|General|Hospital|Medical|Center|Centre|Clinic|Health|University|College|School"
+    r"|High|Elementary|Middle|Student|Students|Falls|River|Lake|Park|Heights|Valley|Springs|Beach|Bay|PD"
+    r"|Police|Fire|Department|Dept|Court|Street|Avenue|Road|Mall|Church|Bank|Insurance|Mutual|Federal"
+    r"|National|House|Hall|Place|Station|Airport|Library|Pharmacy|Foods|Market|Motors|Group|Services"
+    r"|Institute|Academy|Community|Memorial|Regional|State|Township|Village|Square|Plaza|Tower|Towers)\b"
+)
 _VOCATIVE = re.compile(rf",\s+(?P<name>{_WORD})\s*[.!?]*\s*$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(…]\s*|\s[-–—]\s*)$")
 _ROLE_WORDS = {
@@ -185,6 +193,12 @@ def _common_caps() -> frozenset[str]:
     return _word_list("common_caps.txt")
 
 
+def _not_a_person(word: str) -> bool:
+    """A common capitalised word, a place (``places.txt``) or an acronym ("PA", "IRS")."""
+    plain = _plain(word)
+    return plain in _common_caps() or plain in _word_list("places.txt") or (len(word) > 1 and word.isupper())
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_START.search(text[max(0, start - 4) : start]))
 
@@ -234,7 +248,7 @@ class NameFinder:
                     m.start("name"), self._name_end(text, m, "name"), "name", 0.85, "relation or naming"
                 )
         for m in _SAID.finditer(text):
-            if _plain(m["name"]) not in _common_caps():
+            if not _not_a_person(m["name"]):
                 yield Hit(m.start("name"), m.end("name"), "name", 0.6, "name before 'said'")
         yield from self._in_context(text)
         yield from self._listed(text)
@@ -249,7 +263,11 @@ class NameFinder:
         for pattern, confidence, rule in rules:
             for m in pattern.finditer(text):
                 word = _plain(m["name"])
-                if word in _common_caps() or word.endswith("ly") or _sentence_initial(text, m.start("name")):
+                if (
+                    _not_a_person(m["name"])
+                    or word.endswith("ly")
+                    or _sentence_initial(text, m.start("name"))
+                ):
                     continue
                 yield Hit(m.start("name"), m.start("name") + len(m["name"]), "name", confidence, rule)
 
@@ -266,6 +284,10 @@ class NameFinder:
             _word_list("surnames.txt"),
             _word_list("word_names.txt"),
         )
+        census_given, census_surnames = (
+            _word_list("census_given_names.txt"),
+            _word_list("census_surnames.txt"),
+        )
         for m in _NAME_WORD.finditer(text):
             word = _plain(m[0])
             initial = _sentence_initial(text, m.start())
@@ -276,6 +298,13 @@ class NameFinder:
                 )
             elif word in word_names and not initial and not re.match(r"\s+(?:\d|the\s+\d)", text[end:]):
                 yield Hit(m.start(), end, "name", 0.6, "word name mid-sentence")
+            elif m[0].isupper() or len(word) < 3 or _INSTITUTION.match(text, end):
+                pass  # "PA", "IRS"; "Franklin County", "Mercy General": not a person
+            elif word in census_given:
+                confidence = 0.55 if initial else 0.7
+                yield Hit(m.start(), self._with_surname(text, end), "name", confidence, "census given name")
+            elif word in census_surnames and not initial:
+                yield Hit(m.start(), end, "name", 0.55, "census surname")
             elif not initial and word not in _common_caps() and len(word) > 1:
                 yield Hit(m.start(), end, "name", 0.35, "capitalised word")
         for m in re.finditer(r"(?<![\w'’])[a-z]{4,}(?![\w])", text):
