@@ -230,6 +230,34 @@ def test_the_digits_of_a_social_security_number_are_that_number_wherever_they_re
     assert [(i, c) for i, c, _ in _found(t)] == [("0", "ssn"), ("1", "ssn")]
 
 
+def test_more_spoken_and_written_shapes():
+    t = _session(
+        "The account is seventy-seven thirty, twenty-two fourteen, ninety-nine eighty-one.",
+        "a link, h t t p colon slash slash q7leaksxzv dot onion slash northgate, and linktr.ee/rowan.achebe",
+        "from ip address 172 point 20 point 8 point 141 and i put 11 06 1986 on the form",
+        "Grandma's at W5830 County Road O, Portage, 53901, and I'm at 5521 North Kenmore, 2F, 60640.",
+    )
+    assert _found(t) == [
+        ("0", "record_number", "seventy-seven thirty, twenty-two fourteen, ninety-nine eighty-one"),
+        ("1", "url", "h t t p colon slash slash q7leaksxzv dot onion slash northgate"),
+        ("1", "url", "linktr.ee/rowan.achebe"),
+        ("2", "ip_address", "172 point 20 point 8 point 141"),
+        ("2", "date", "11 06 1986"),
+        ("3", "address", "W5830 County Road O, Portage"),
+        ("3", "zip", "53901"),
+        ("3", "address", "5521 North Kenmore, 2F"),
+        ("3", "zip", "60640"),
+    ]
+
+
+def test_in_case_is_not_a_case_number():
+    t = _session(
+        "What's Walt's number, in case you need him between sessions?",
+        "Six oh two, five five five, zero one nine one. He said call any time.",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [("0", "name"), ("1", "phone")]
+
+
 def test_census_names_are_names_and_places_and_institutions_are_not():
     t = _session(
         "Hey, Dwayne. You made it.",

@@ -121,8 +121,23 @@ _SPOKEN_URL = re.compile(
 )
 
 
+# "h t t p colon slash slash q7leaks dot onion slash x": with a spoken scheme, any last word is a domain.
+_SPOKEN_SCHEME_URL = re.compile(
+    r"\bh\s?t\s?t\s?p\s?s?\s+colon\s+slash\s+slash\s+[a-z0-9-]{1,63}(?:\s+dot\s+[a-z0-9-]{1,63}){1,4}"
+    r"(?:\s+slash\s+[\w-]{1,40}){0,4}",
+    re.IGNORECASE,
+)
+# A domain followed by a path is an address whatever its country ending ("linktr.ee/rowan.achebe").
+_PATHED_URL = re.compile(
+    r"(?<![\w.@/-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.[a-z]{2,6}/[^\s<>\"']{1,500}", re.I
+)
+
+
 @detector("url")
 def urls(text: str) -> Iterator[Hit]:
+    yield from _hits(_SPOKEN_SCHEME_URL, text, "url", 0.85, "spoken url")
+    for m in _PATHED_URL.finditer(text):
+        yield Hit(m.start(), _trim(text, m.start(), m.end()), "url", 0.8, "domain and path")
     for m in _SPOKEN_URL.finditer(text):
         if m[0][:1] in "wW" or not re.search(r"\bat\s+$", _before(text, m.start(), 5)):  # else an e-mail
             yield Hit(m.start(), m.end(), "url", 0.75 if m[0][:1] in "wW" else 0.6, "spoken url")
@@ -137,8 +152,14 @@ _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
 _IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 
 
+_SPOKEN_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\s+(?:point|dot)\s+\d{1,3}){3}(?![\d.])", re.IGNORECASE)
+
+
 @detector("ip_address")
 def ip_addresses(text: str) -> Iterator[Hit]:
+    for m in _SPOKEN_IPV4.finditer(text):
+        if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
+            yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
     for m in _IPV4.finditer(text):
         if all(int(p) <= 255 for p in m[0].split(".")):
             yield Hit(m.start(), m.end(), "ip_address", 0.95, "ipv4")
@@ -160,7 +181,7 @@ _NANP = re.compile(
     rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
     re.IGNORECASE,
 )
-_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-][0-9A-Z]{3}[\s-][0-9A-Z]{4}\b")
+_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7})\b")
 _INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
 _TRUNK = re.compile(r"(?<![\w$.,/:-])0\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
@@ -255,8 +276,20 @@ def _nearest_owner(text: str, start: int, digits: int) -> str | None:
     return category if category and last[category] >= 0 else None
 
 
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_PAIR = (
+    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNITS})?|ten|eleven|twelve"
+    rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
+)
+# Numbers read two digits at a time ("seventy-seven thirty, twenty-two fourteen"): at least four pairs.
+_SPOKEN_PAIRS = re.compile(rf"\b{_PAIR}(?:[,\s]+{_PAIR}){{3,9}}\b", re.IGNORECASE)
+
+
 def _digit_by_digit(text: str) -> Iterator[Hit]:
     runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_DIGITS.finditer(text)]
+    runs += [
+        (m, 2 * len(re.findall(_PAIR, m[0], re.I)), "spoken pairs") for m in _SPOKEN_PAIRS.finditer(text)
+    ]
     runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
     for m, n, rule in runs:
         owner = _nearest_owner(text, m.start(), n) or (
@@ -303,11 +336,11 @@ def ssns(text: str) -> Iterator[Hit]:
 
 # Words that say a number is a record's (specific), and words that say only that it is a number.
 _SPECIFIC_RECORD_WORD = (
-    r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|case|docket|claim"
-    r"|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
+    r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|(?<!in )case|docket"
+    r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
-    r"|voucher|inmate|edipi|id|i\.d\.)"
+    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|id|i\.d\.)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
@@ -371,12 +404,13 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     """(confidence, rule) when one token (``MRN00481223``, ``LH-ADM-2291``, ``8812046109``) is an id."""
     digits = _digit_count(token)
     letters = sum(c.isalpha() for c in token)
-    if _MEASURE.fullmatch(token) or digits < 1:
+    code = len(token) >= 5 and letters >= 2 and token.isupper()
+    if _MEASURE.fullmatch(token) or digits < 1 or (digits < 4 and not code):
         return None
     if _record_context(text, start) or _record_context(text, _caps_prefix_start(text, start)):
         if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):
             return 0.9, "number after record words"
-        if len(token) >= 5 and letters >= 2 and token.isupper():
+        if code:
             return 0.85, "code after record words"  # "booking code KX7PQ2"
     if digits < 4 or _DECIMAL.fullmatch(token):
         return None
@@ -417,6 +451,7 @@ _YEAR = rf"(?:\d{{4}}|'\d{{2}}|\d{{2}}(?!\d)|{_YEAR_WORDS})"
 _DATE_PATTERNS = [
     (re.compile(r"(?<![\w/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/.-]*\d)"), 0.9, "numeric date"),
     (re.compile(r"(?<![\w/.-])(?:19|20)\d{2}([/.-])\d{1,2}\1\d{1,2}(?![\w/.-]*\d)"), 0.95, "iso date"),
+    (re.compile(r"(?<![\w/.-])\d{1,2} \d{1,2} (?:19|20)\d{2}(?![\w/.-]*\d)"), 0.85, "numeric date"),
     (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+)?{_YEAR}\b", re.I), 0.9, "month day year"),
     (re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.9, "day month year"),
 ]
@@ -468,9 +503,16 @@ _STREET = re.compile(
     re.IGNORECASE,
 )
 _ROUTE = re.compile(
-    r"\b\d{1,6}\s+(?:(?:state|county|us|u\.s\.)\s+)?(?:route|rte|rt|highway|hwy|state road|county road)\.?"
-    rf"\s+\d{{1,4}}[A-Za-z]?\b{_UNIT}",
+    r"\b[NSEW]?\d{1,6}\s+(?:(?:state|county|us|u\.s\.)\s+)?(?:route|rte|rt|highway|hwy|road)\.?"
+    rf"\s+(?:\d{{1,4}}[A-Za-z]?|(?-i:[A-Z]{{1,2}}))\b{_UNIT}",
     re.IGNORECASE,
+)
+# A house number and a street name with no street type, recognisable by the ZIP after it
+# ("5521 North Kenmore, 2F, 60640"; "Five five two one North Kenmore, 2F, 60640").
+_NUMBER_NAME_ZIP = re.compile(
+    rf"\b(?:\d{{1,6}}[A-Za-z]?|(?i:{_DIGIT_WORDS}(?:[\s-]+{_DIGIT_WORDS}){{1,5}}))"
+    r"(?:\s+(?:North|South|East|West|[NSEW]\.?))?(?:\s+[A-Z][\w'.-]*){1,3}"
+    r"(?:,\s*(?:(?:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?(?=,?\s+\d{5}(?:-\d{4})?\b)",
 )
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
 _RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
@@ -508,6 +550,8 @@ def addresses(text: str) -> Iterator[Hit]:
         if words & _NOT_STREET_WORDS or re.match(r"(?i:dr)\.?\s+[A-Z]", text[m.end() - 3 :].lstrip(" ,")):
             continue  # "2 now. Dr. Iyer", "Chem 1152 with Dr. Lindgren": a title, not a street
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.9, "street address")
+    for m in _NUMBER_NAME_ZIP.finditer(text):
+        yield Hit(m.start(), m.end(), "address", 0.75, "number and name before a zip")
     for m in _ROUTE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from _hits(_PO_BOX, text, "address", 0.9, "po box")
