@@ -4,9 +4,8 @@
 
 Every set in ``tests/data/identifiers`` is scored, newest first. The rules were first tuned on ``dev``;
 each later set was written by another writer (not shown the rules or the other sets) and scored once,
-blind, before the misses it showed were fixed: ``bench_scan_first_blind_run.md`` (``test``),
-``bench_scan_test3_first_blind_run.md``, ``bench_scan_test4_first_blind_run.md``; ``test2``'s blind run
-is quoted in the README. Only the newest set's figures below are blind.
+blind, before the misses it showed were fixed: ``bench_scan_first_blind_run.md`` (``test``) and
+``bench_scan_test{2,3,4,5}_first_blind_run.md`` keep those runs. None of the figures below is blind.
 Speed: ``rupture scan`` over the whole AnnoMI CSV (read + scan, no model), when it is beside the checkout.
 """
 
