@@ -34,7 +34,11 @@ _KIN_TITLES = r"Nurse|Coach|Father|Sister|Brother|Aunt|Auntie|Uncle|Grandma|Gran
 _TITLED = re.compile(
     rf"\b(?:(?P<pro>{_PRO_TITLES})|(?P<kin>{_KIN_TITLES}))\.?\s+(?P<name>{_WORD}(?:\s+{_WORD})?)"
 )
-_LOWER_TITLED = re.compile(r"\b(?:dr|mr|mrs|ms)\.?\s+(?P<name>[a-z][a-z'-]{2,})\b")
+_LOWER_TITLED = re.compile(r"\b(?:dr|mr|mrs|ms|mister|missus)\.?\s+(?P<name>[a-z][a-z'-]{2,})\b")
+# Lower-case titles that are also plain words ("the doctor said"): a name only if a list holds it.
+_LOWER_WORD_TITLED = re.compile(
+    r"\b(?:doctor|officer|detective|judge|nurse|coach)\s+(?P<name>[a-z][a-z'-]{2,})\b"
+)
 _RELATIONS = (
     r"sister|brother|mom|mother|dad|father|husband|wife|son|daughter|friend|boyfriend|girlfriend|partner"
     r"|fianc[ée]e?|cousin|aunt|uncle|niece|nephew|grandma|grandmother|grandpa|grandfather|boss|manager"
@@ -308,8 +312,20 @@ class NameFinder:
             elif not initial and word not in _common_caps() and len(word) > 1:
                 yield Hit(m.start(), end, "name", 0.35, "capitalised word")
         for m in re.finditer(r"(?<![\w'’])[a-z]{4,}(?![\w])", text):
-            if m[0] in given and m[0] not in _LOWER_STOP and m[0] not in _common_caps():
+            if m[0] in _LOWER_STOP or m[0] in _common_caps():
+                continue
+            if m[0] in given:
                 yield Hit(m.start(), m.end(), "name", 0.55, "lowercase listed name")
+            elif m[0] in census_given:
+                yield Hit(m.start(), m.end(), "name", 0.5, "lowercase census name")
+        for m in _LOWER_WORD_TITLED.finditer(text):
+            if (
+                m["name"] in given
+                or m["name"] in surnames
+                or m["name"] in census_given
+                or m["name"] in census_surnames
+            ):
+                yield Hit(m.start(), m.end(), "name", 0.7, "lowercase title")
 
     def _with_surname(self, text: str, end: int) -> int:
         nxt = _NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
