@@ -474,7 +474,7 @@ def test_no_text_outputs_and_logs_hold_no_transcript_text(tmp_path, monkeypatch)
         assert word not in everything, word
 
 
-@pytest.mark.parametrize("module", ["patterns", "names", "scan", "redact"])
+@pytest.mark.parametrize("module", ["hits", "numbers", "patterns", "names", "scan", "redact"])
 def test_privacy_docstring_examples_run(module):
     import importlib
 

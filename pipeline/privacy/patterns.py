@@ -11,62 +11,24 @@ Example:
 
 from __future__ import annotations
 
-import bisect
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-CATEGORIES = (
-    "email",
-    "phone",
-    "ssn",
-    "record_number",
-    "url",
-    "ip_address",
-    "date",
-    "address",
-    "zip",
-    "name",
+from pipeline.privacy.hits import (
+    CATEGORIES,
+    DETECTORS,
+    LEAD_BREAK,
+    LEAD_WIDTH,
+    Hit,
+    before,
+    detector,
+    hits_of,
+    resolve,
 )
-"""Finding categories; ``phone`` covers fax numbers, ``date`` full dates and dates of birth."""
+from pipeline.privacy.numbers import DIGIT_WORDS  # importing numbers registers its detectors
 
-
-@dataclass(frozen=True)
-class Hit:
-    """A span of ``text[start:end]`` that looks like an identifier."""
-
-    start: int
-    end: int
-    category: str
-    confidence: float
-    rule: str
-
-
-_LEAD_WIDTH = 80
-_LEAD_BREAK = "\n\u00b6\n"  # no pattern matches across it: lead and text never join into one span
-
-Detector = Callable[[str], Iterator[Hit]]
-DETECTORS: dict[str, Detector] = {}
-
-
-def detector(name: str) -> Callable[[Detector], Detector]:
-    """Register a detector under ``name`` (the registry :func:`detect` runs)."""
-
-    def register(fn: Detector) -> Detector:
-        DETECTORS[name] = fn
-        return fn
-
-    return register
-
-
-def _before(text: str, start: int, width: int = 48) -> str:
-    return text[max(0, start - width) : start].lower()
-
-
-def _hits(pattern: re.Pattern[str], text: str, category: str, confidence: float, rule: str) -> Iterator[Hit]:
-    for m in pattern.finditer(text):
-        yield Hit(m.start(), m.end(), category, confidence, rule)
+__all__ = ["CATEGORIES", "DETECTORS", "Hit", "detect", "resolve"]
 
 
 # -- e-mail, web, network -------------------------------------------------------------------------
@@ -89,7 +51,7 @@ _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail",
 
 @detector("email")
 def emails(text: str) -> Iterator[Hit]:
-    yield from _hits(_EMAIL, text, "email", 0.99, "email")
+    yield from hits_of(_EMAIL, text, "email", 0.99, "email")
     for m in _SPOKEN_EMAIL.finditer(text):
         start = m.start()
         for word in m[0].split()[:-3]:
@@ -135,11 +97,11 @@ _PATHED_URL = re.compile(
 
 @detector("url")
 def urls(text: str) -> Iterator[Hit]:
-    yield from _hits(_SPOKEN_SCHEME_URL, text, "url", 0.85, "spoken url")
+    yield from hits_of(_SPOKEN_SCHEME_URL, text, "url", 0.85, "spoken url")
     for m in _PATHED_URL.finditer(text):
         yield Hit(m.start(), _trim(text, m.start(), m.end()), "url", 0.8, "domain and path")
     for m in _SPOKEN_URL.finditer(text):
-        if m[0][:1] in "wW" or not re.search(r"\bat\s+$", _before(text, m.start(), 5)):  # else an e-mail
+        if m[0][:1] in "wW" or not re.search(r"\bat\s+$", before(text, m.start(), 5)):  # else an e-mail
             yield Hit(m.start(), m.end(), "url", 0.75 if m[0][:1] in "wW" else 0.6, "spoken url")
     for pattern, confidence, rule in ((_URL, 0.95, "url"), (_BARE_URL, 0.85, "bare domain")):
         for m in pattern.finditer(text):
@@ -170,264 +132,6 @@ def ip_addresses(text: str) -> Iterator[Hit]:
             except ValueError:
                 continue
             yield Hit(m.start(), m.end(), "ip_address", 0.9, "ipv6")
-
-
-# -- numbers: phone, SSN, record numbers ----------------------------------------------------------
-
-_DIGIT_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
-_SPOKEN_DIGITS = re.compile(rf"\b{_DIGIT_WORDS}(?:[\s,.-]+{_DIGIT_WORDS}){{6,}}\b", re.IGNORECASE)
-_EXT = r"(?:\s*,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
-_NANP = re.compile(
-    rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
-    re.IGNORECASE,
-)
-_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7})\b")
-_INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
-# Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
-_TRUNK = re.compile(r"(?<![\w$.,/:-])0\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
-_LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
-_PHONE_CONTEXT = re.compile(
-    r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
-)
-_SSN = re.compile(r"(?<![\w-])(?!000|666)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
-_NINE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
-_SSN_CONTEXT = re.compile(r"\b(ssn|social|security|ss#|ss number|soc sec)\b", re.IGNORECASE)
-
-
-def _digit_count(s: str) -> int:
-    return sum(c.isdigit() for c in s)
-
-
-@detector("phone")
-def phones(text: str) -> Iterator[Hit]:
-    for m in _NANP.finditer(text):
-        if re.search(r"[A-Za-z0-9]-$", text[max(0, m.start() - 2) : m.start()]):
-            continue  # "PA-7719228403": the tail of a prefixed id, not a phone number
-        bare = _digit_count(m[0]) in (10, 11) and not re.search(r"[\s().+-]", m[0])
-        if bare and _SSN_CONTEXT.search(_before(text, m.start())):
-            continue
-        phone_context = _PHONE_CONTEXT.search(_before(text, m.start()))
-        if bare and (
-            _nearest_owner(text, m.start(), 10) == "record_number"
-            or _id_prefix_before(text, m.start(), caps=True)
-            or (not phone_context and _record_context(text, m.start(), nearby=True))
-        ):
-            continue  # "loan number 7730019458", "the EDIPI, 1284467301": a record number
-        confidence = 0.75 if bare and not phone_context else 0.95
-        yield Hit(m.start(), m.end(), "phone", confidence, "nanp")
-    yield from _hits(_VANITY, text, "phone", 0.9, "toll free")
-    for m in _INTL.finditer(text):
-        if 8 <= _digit_count(m[0]) <= 15:
-            yield Hit(m.start(), m.end(), "phone", 0.9, "international")
-    for m in _TRUNK.finditer(text):
-        if _digit_count(m[0]) in (10, 11) and not _id_prefix_before(text, m.start(), caps=True):
-            confidence = 0.9 if _PHONE_CONTEXT.search(_before(text, m.start())) else 0.6
-            yield Hit(m.start(), m.end(), "phone", confidence, "national number")
-    for m in _LOCAL.finditer(text):
-        if _PHONE_CONTEXT.search(_before(text, m.start())):
-            yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
-    yield from _digit_by_digit(text)
-
-
-# Numbers said one digit at a time ("five five five, oh one...", "1 8 4 4 2 0 9 7 3"): whose number it
-# is comes from the nearest telling word before it, else from a letter prefix ("inc zero zero nine..."),
-# else from how many digits there are.
-_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:,? \d){5,24}(?![\w-])")
-_PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
-)
-_ID_PREFIX = re.compile(r"(?<![\w'])(?:[A-Z](?:[-. ]?[A-Z]){0,3}|[a-z]{1,4})[\s,.:-]{1,3}$")
-_CAPS_PREFIX = re.compile(r"(?<![\w'])[A-Z](?:[-. ]?[A-Z]){0,3}[\s,.:-]{1,3}$")
-_NOT_PREFIX = {
-    "is", "was", "at", "on", "to", "of", "in", "my", "and", "the", "or", "it", "its", "a", "an", "me", "be",
-    "so", "uh", "um", "oh", "ok", "no", "yes", "yep", "by", "as", "for", "are", "his", "her", "our", "i",
-    "s", "then", "that", "thats", "like", "just", "from", "with", "one", "two", "six", "ten",
-}  # fmt: skip
-
-
-def _id_prefix_before(text: str, start: int, caps: bool = False) -> bool:
-    """A short letter code right before ``start`` ("clm 448219", "P 0 4 8...", "I-O-E, zero nine");
-    ``caps``: capitals only (a short lowercase word before a number is as often "card" or "okay")."""
-    m = (_CAPS_PREFIX if caps else _ID_PREFIX).search(text[max(0, start - 12) : start])
-    return bool(m) and re.sub(r"[\s,.:-]", "", m[0]).lower() not in _NOT_PREFIX
-
-
-def _caps_prefix_start(text: str, start: int) -> int:
-    """Where a capital letter code right before ``start`` begins ("plate JRD 4471"), else ``start``."""
-    m = _CAPS_PREFIX.search(text[max(0, start - 12) : start])
-    return start - len(m[0]) if m and m[0].strip(" ,.:-").lower() not in _NOT_PREFIX else start
-
-
-def _nearest_owner(text: str, start: int, digits: int) -> str | None:
-    """``ssn``, ``phone`` or ``record_number``: whose telling word comes last in the 60 characters
-    before, among those a number of ``digits`` digits can be (a phone number never has nine)."""
-    before = _before(text, start, 60)
-    fits = {"ssn": digits == 9, "phone": digits in (7, 10, 11), "record_number": digits >= 4}
-    last = {
-        category: max((m.end() for m in pattern.finditer(before)), default=-1)
-        for category, pattern in (
-            ("ssn", _SSN_CONTEXT),
-            ("phone", _PHONE_WORDS),
-            ("record_number", _SPECIFIC_RECORD_WORDS),
-        )
-        if fits[category]
-    }
-    category = max(last, key=lambda c: last[c], default=None)
-    return category if category and last[category] >= 0 else None
-
-
-_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-_PAIR = (
-    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNITS})?|ten|eleven|twelve"
-    rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
-)
-# Numbers read two digits at a time ("seventy-seven thirty, twenty-two fourteen"): at least four pairs.
-_SPOKEN_PAIRS = re.compile(rf"\b{_PAIR}(?:[,\s]+{_PAIR}){{3,9}}\b", re.IGNORECASE)
-
-
-def _digit_by_digit(text: str) -> Iterator[Hit]:
-    runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_DIGITS.finditer(text)]
-    runs += [
-        (m, 2 * len(re.findall(_PAIR, m[0], re.I)), "spoken pairs") for m in _SPOKEN_PAIRS.finditer(text)
-    ]
-    runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
-    for m, n, rule in runs:
-        owner = _nearest_owner(text, m.start(), n) or (
-            "record_number" if _id_prefix_before(text, m.start(), caps=True) else None
-        )
-        if owner:
-            yield Hit(m.start(), m.end(), owner, 0.8, rule)
-        elif n == 9:
-            yield Hit(m.start(), m.end(), "ssn", 0.7, rule)
-        elif n in (7, 10) or (n == 11 and re.match(r"\W*(?:1|one)\b", m[0], re.I)):
-            yield Hit(m.start(), m.end(), "phone", 0.7, rule)
-        elif n >= 7:
-            yield Hit(m.start(), m.end(), "record_number", 0.7, rule)
-
-
-def _spoken_digit_count(spoken: str) -> int:
-    """``"five five double two"`` -> 5."""
-    count, times = 0, 1
-    for word in re.findall(r"[a-z]+", spoken.lower()):
-        if word in {"double", "triple"}:
-            times = 2 if word == "double" else 3
-            continue
-        count, times = count + times, 1
-    return count
-
-
-@detector("ssn")
-def ssns(text: str) -> Iterator[Hit]:
-    for m in _SSN.finditer(text):
-        if (
-            m[1] == " "
-            and _id_prefix_before(text, m.start(), caps=True)
-            and not _SSN_CONTEXT.search(_before(text, m.start()))
-        ):
-            continue  # "XYP 884 20 1177": the digits of a prefixed member id
-        confidence = 0.95 if m[1] == "-" or _SSN_CONTEXT.search(_before(text, m.start())) else 0.8
-        yield Hit(m.start(), m.end(), "ssn", confidence, "ssn")
-    for m in _NINE.finditer(text):
-        if _SSN_CONTEXT.search(_before(text, m.start())):
-            yield Hit(m.start(), m.end(), "ssn", 0.9, "nine digits after 'social'")
-        elif not _record_context(text, m.start(), nearby=True):
-            yield Hit(m.start(), m.end(), "ssn", 0.65, "nine digits")
-
-
-# Words that say a number is a record's (specific), and words that say only that it is a number.
-_SPECIFIC_RECORD_WORD = (
-    r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|(?<!in )case|docket"
-    r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
-    r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
-    r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
-    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|id|i\.d\.)"
-)
-_RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
-_SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
-_RECORD_CONTEXT = re.compile(
-    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
-    re.IGNORECASE,
-)
-# A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
-# enough for shapes that are ids anyway (long or grouped numbers), not for any number.
-_RECORD_NEARBY = re.compile(rf"\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL)
-# The start of an answer to a question about a record ("And the student ID on the letter?" "448201.").
-_RECORD_ANSWER = re.compile(
-    rf"\b{_RECORD_WORD}(?![\w-])[^?\n]{{0,40}}\?\s*{_LEAD_BREAK}(?:\W*(?:it's|its|um|uh|yeah|yes|so|that's|ok|okay)\W*){{0,3}}$",
-    re.IGNORECASE,
-)
-_ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
-_SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
-_SPOKEN_SEPARATORS = re.compile(
-    r"(?<![\w-])[A-Za-z0-9]{1,12}(?:\s+(?:slash|dash|hyphen)\s+[A-Za-z0-9]{1,12}){1,6}(?![\w-])", re.I
-)
-_PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
-_FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
-_FORM_AFTER = re.compile(r"[^.!?]{0,40}\bform\b", re.IGNORECASE)
-_MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)", re.I)
-_DECIMAL = re.compile(r"\d+(?:\.\d+)+")
-
-
-def _record_context(text: str, start: int, nearby: bool = False) -> bool:
-    before = _before(text, start, 100)
-    return bool(
-        _RECORD_CONTEXT.search(before[-40:])
-        or _RECORD_ANSWER.search(before)
-        or (nearby and _RECORD_NEARBY.search(before))
-    )
-
-
-@detector("record_number")
-def record_numbers(text: str) -> Iterator[Hit]:
-    for m in _ID_TOKEN.finditer(text):
-        token = m[0].lstrip("#")
-        start = m.end() - len(token)
-        hit = _record_token(text, start, token)
-        if hit:
-            yield Hit(start, m.end(), "record_number", *hit)
-    for m in _SPACED_DIGITS.finditer(text):
-        if _digit_count(m[0]) < 6:
-            continue
-        if _record_context(text, m.start()):
-            yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
-        elif _record_context(text, m.start(), nearby=True):
-            yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
-    for m in _SPOKEN_SEPARATORS.finditer(text):
-        if _digit_count(m[0]) >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
-            yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
-    for m in _PREFIXED_GROUPS.finditer(text):
-        if _digit_count(m[0]) >= 6:
-            yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
-
-
-def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None:
-    """(confidence, rule) when one token (``MRN00481223``, ``LH-ADM-2291``, ``8812046109``) is an id."""
-    digits = _digit_count(token)
-    letters = sum(c.isalpha() for c in token)
-    code = len(token) >= 5 and letters >= 2 and token.isupper()
-    if _MEASURE.fullmatch(token) or digits < 1 or (digits < 4 and not code):
-        return None
-    if _record_context(text, start) or _record_context(text, _caps_prefix_start(text, start)):
-        if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):
-            return 0.9, "number after record words"
-        if code:
-            return 0.85, "code after record words"  # "booking code KX7PQ2"
-    if digits < 4 or _DECIMAL.fullmatch(token):
-        return None
-    if _FORM.search(_before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
-        return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
-    if digits >= 5 and _id_prefix_before(text, start) and _record_context(text, start, nearby=True):
-        return 0.8, "prefixed number near record words"
-    if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
-        return 0.7, "letters and digits"
-    if len(token) >= 6 and digits >= 3 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
-        return 0.7, "letters and digits"  # "k7q2-99ml"
-    if digits >= 7 and "-" in token:
-        return 0.7, "dashed digit groups"
-    if digits >= 7 and not letters:
-        nearby = _record_context(text, start, nearby=True)
-        return (0.8, "long number after record words") if nearby else (0.6, "long number")
-    return None
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -483,7 +187,7 @@ def dates(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "date", confidence, rule)
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
-            if _BIRTH_CONTEXT.search(_before(text, m.start(), 60)):
+            if _BIRTH_CONTEXT.search(before(text, m.start(), 60)):
                 yield Hit(m.start(), m.end(), "date", 0.85, "birthday")
 
 
@@ -510,7 +214,7 @@ _ROUTE = re.compile(
 # A house number and a street name with no street type, recognisable by the ZIP after it
 # ("5521 North Kenmore, 2F, 60640"; "Five five two one North Kenmore, 2F, 60640").
 _NUMBER_NAME_ZIP = re.compile(
-    rf"\b(?:\d{{1,6}}[A-Za-z]?|(?i:{_DIGIT_WORDS}(?:[\s-]+{_DIGIT_WORDS}){{1,5}}))"
+    rf"\b(?:\d{{1,6}}[A-Za-z]?|(?i:{DIGIT_WORDS}(?:[\s-]+{DIGIT_WORDS}){{1,5}}))"
     r"(?:\s+(?:North|South|East|West|[NSEW]\.?))?(?:\s+[A-Z][\w'.-]*){1,3}"
     r"(?:,\s*(?:(?:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?(?=,?\s+\d{5}(?:-\d{4})?\b)",
 )
@@ -554,8 +258,8 @@ def addresses(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "address", 0.75, "number and name before a zip")
     for m in _ROUTE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
-    yield from _hits(_PO_BOX, text, "address", 0.9, "po box")
-    yield from _hits(_RURAL, text, "address", 0.8, "rural route")
+    yield from hits_of(_PO_BOX, text, "address", 0.9, "po box")
+    yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
 
 
 _ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
@@ -573,7 +277,7 @@ def zips(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "zip", 0.9, "zip after state or 'zip'")
         elif "-" in m[0]:
             yield Hit(m.start(), m.end(), "zip", 0.8, "zip+4")
-        elif not _before(text, m.start(), 12).rstrip().endswith(("$", "the", "about")):
+        elif not before(text, m.start(), 12).rstrip().endswith(("$", "the", "about")):
             yield Hit(m.start(), m.end(), "zip", 0.5, "five digits")
 
 
@@ -585,55 +289,7 @@ def detect(text: str, lead: str = "") -> list[Hit]:
     """
     if not lead:
         return resolve([h for fn in DETECTORS.values() for h in fn(text)])
-    lead = lead[-_LEAD_WIDTH:] + _LEAD_BREAK
+    lead = lead[-LEAD_WIDTH:] + LEAD_BREAK
     n = len(lead)
     hits = [h for fn in DETECTORS.values() for h in fn(lead + text) if h.start >= n]
     return resolve([Hit(h.start - n, h.end - n, h.category, h.confidence, h.rule) for h in hits])
-
-
-# Where two detectors claim overlapping text, a structured identifier beats a name inside it (an e-mail
-# or street holding a name), then the surer tier (0.85 and up, 0.6 and up, guesses), the more specific
-# category, the surer hit.
-_PRIORITY = {
-    c: i
-    for i, c in enumerate(
-        ("email", "url", "ip_address", "ssn", "date", "phone", "address", "zip", "record_number", "name")
-    )
-}
-
-
-def resolve(hits: list[Hit]) -> list[Hit]:
-    """Overlapping hits of one category merged, then the best of overlapping categories kept, in order."""
-    ranked = sorted(
-        _merge_same_category(hits),
-        key=lambda h: (
-            h.category == "name",
-            h.confidence < 0.85,
-            h.confidence < 0.6,
-            _PRIORITY[h.category],
-            -h.confidence,
-            h.start - h.end,
-        ),
-    )
-    starts: list[int] = []  # kept spans, sorted and disjoint: a new one is checked against two neighbours
-    kept: list[Hit] = []
-    for h in ranked:
-        i = bisect.bisect_left(starts, h.start)
-        if h.end <= h.start or (i and kept[i - 1].end > h.start) or (i < len(kept) and kept[i].start < h.end):
-            continue
-        starts.insert(i, h.start)
-        kept.insert(i, h)
-    return kept
-
-
-def _merge_same_category(hits: list[Hit]) -> list[Hit]:
-    """``Sandra`` (given-name list) and ``Sandra Kowalski`` (surname list) -> one span, the surer rule."""
-    out: list[Hit] = []
-    for h in sorted(hits, key=lambda h: (h.category, h.start, -h.end)):
-        last = out[-1] if out else None
-        if last and last.category == h.category and h.start < last.end:
-            best = last if last.confidence >= h.confidence else h
-            out[-1] = Hit(last.start, max(last.end, h.end), h.category, best.confidence, best.rule)
-        else:
-            out.append(h)
-    return out

@@ -1,0 +1,273 @@
+"""Phone and fax numbers, social security numbers and record numbers: the detectors that read numbers.
+
+Whose number it is comes from the words around it as a reader would take them: "loan number
+7730019458" is a record number, "my cell 6145550187" a phone number, nine digits after "social" a
+social security number; with no telling word, from the number's shape.
+
+Example:
+    >>> from pipeline.privacy.patterns import detect
+    >>> [(h.category, h.rule) for h in detect("The claim number is 8812046109, call 614-555-0187.")]
+    [('record_number', 'number after record words'), ('phone', 'nanp')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipeline.privacy.hits import LEAD_BREAK, Hit, before, detector, hits_of
+
+DIGIT_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
+_SPOKEN_DIGITS = re.compile(rf"\b{DIGIT_WORDS}(?:[\s,.-]+{DIGIT_WORDS}){{6,}}\b", re.IGNORECASE)
+_EXT = r"(?:\s*,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
+_NANP = re.compile(
+    rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
+    re.IGNORECASE,
+)
+_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7})\b")
+_INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
+# Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
+_TRUNK = re.compile(r"(?<![\w$.,/:-])0\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
+_LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
+_PHONE_CONTEXT = re.compile(
+    r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
+)
+_SSN = re.compile(r"(?<![\w-])(?!000|666)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+_NINE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
+_SSN_CONTEXT = re.compile(r"\b(ssn|social|security|ss#|ss number|soc sec)\b", re.IGNORECASE)
+
+
+def _digit_count(s: str) -> int:
+    return sum(c.isdigit() for c in s)
+
+
+@detector("phone")
+def phones(text: str) -> Iterator[Hit]:
+    for m in _NANP.finditer(text):
+        if re.search(r"[A-Za-z0-9]-$", text[max(0, m.start() - 2) : m.start()]):
+            continue  # "PA-7719228403": the tail of a prefixed id, not a phone number
+        bare = _digit_count(m[0]) in (10, 11) and not re.search(r"[\s().+-]", m[0])
+        if bare and _SSN_CONTEXT.search(before(text, m.start())):
+            continue
+        phone_context = _PHONE_CONTEXT.search(before(text, m.start()))
+        if bare and (
+            _nearest_owner(text, m.start(), 10) == "record_number"
+            or _id_prefixbefore(text, m.start(), caps=True)
+            or (not phone_context and _record_context(text, m.start(), nearby=True))
+        ):
+            continue  # "loan number 7730019458", "the EDIPI, 1284467301": a record number
+        confidence = 0.75 if bare and not phone_context else 0.95
+        yield Hit(m.start(), m.end(), "phone", confidence, "nanp")
+    yield from hits_of(_VANITY, text, "phone", 0.9, "toll free")
+    for m in _INTL.finditer(text):
+        if 8 <= _digit_count(m[0]) <= 15:
+            yield Hit(m.start(), m.end(), "phone", 0.9, "international")
+    for m in _TRUNK.finditer(text):
+        if _digit_count(m[0]) in (10, 11) and not _id_prefixbefore(text, m.start(), caps=True):
+            confidence = 0.9 if _PHONE_CONTEXT.search(before(text, m.start())) else 0.6
+            yield Hit(m.start(), m.end(), "phone", confidence, "national number")
+    for m in _LOCAL.finditer(text):
+        if _PHONE_CONTEXT.search(before(text, m.start())):
+            yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
+    yield from _digit_by_digit(text)
+
+
+# Numbers said one digit at a time ("five five five, oh one...", "1 8 4 4 2 0 9 7 3"): whose number it
+# is comes from the nearest telling word before it, else from a letter prefix ("inc zero zero nine..."),
+# else from how many digits there are.
+_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:,? \d){5,24}(?![\w-])")
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
+)
+_ID_PREFIX = re.compile(r"(?<![\w'])(?:[A-Z](?:[-. ]?[A-Z]){0,3}|[a-z]{1,4})[\s,.:-]{1,3}$")
+_CAPS_PREFIX = re.compile(r"(?<![\w'])[A-Z](?:[-. ]?[A-Z]){0,3}[\s,.:-]{1,3}$")
+_NOT_PREFIX = {
+    "is", "was", "at", "on", "to", "of", "in", "my", "and", "the", "or", "it", "its", "a", "an", "me", "be",
+    "so", "uh", "um", "oh", "ok", "no", "yes", "yep", "by", "as", "for", "are", "his", "her", "our", "i",
+    "s", "then", "that", "thats", "like", "just", "from", "with", "one", "two", "six", "ten",
+}  # fmt: skip
+
+
+def _id_prefixbefore(text: str, start: int, caps: bool = False) -> bool:
+    """A short letter code right before ``start`` ("clm 448219", "P 0 4 8...", "I-O-E, zero nine");
+    ``caps``: capitals only (a short lowercase word before a number is as often "card" or "okay")."""
+    m = (_CAPS_PREFIX if caps else _ID_PREFIX).search(text[max(0, start - 12) : start])
+    return bool(m) and re.sub(r"[\s,.:-]", "", m[0]).lower() not in _NOT_PREFIX
+
+
+def _caps_prefix_start(text: str, start: int) -> int:
+    """Where a capital letter code right before ``start`` begins ("plate JRD 4471"), else ``start``."""
+    m = _CAPS_PREFIX.search(text[max(0, start - 12) : start])
+    return start - len(m[0]) if m and m[0].strip(" ,.:-").lower() not in _NOT_PREFIX else start
+
+
+def _nearest_owner(text: str, start: int, digits: int) -> str | None:
+    """``ssn``, ``phone`` or ``record_number``: whose telling word comes last in the 60 characters
+    before, among those a number of ``digits`` digits can be (a phone number never has nine)."""
+    window = before(text, start, 60)
+    fits = {"ssn": digits == 9, "phone": digits in (7, 10, 11), "record_number": digits >= 4}
+    last = {
+        category: max((m.end() for m in pattern.finditer(window)), default=-1)
+        for category, pattern in (
+            ("ssn", _SSN_CONTEXT),
+            ("phone", _PHONE_WORDS),
+            ("record_number", _SPECIFIC_RECORD_WORDS),
+        )
+        if fits[category]
+    }
+    category = max(last, key=lambda c: last[c], default=None)
+    return category if category and last[category] >= 0 else None
+
+
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_PAIR = (
+    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNITS})?|ten|eleven|twelve"
+    rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
+)
+# Numbers read two digits at a time ("seventy-seven thirty, twenty-two fourteen"): at least four pairs.
+_SPOKEN_PAIRS = re.compile(rf"\b{_PAIR}(?:[,\s]+{_PAIR}){{3,9}}\b", re.IGNORECASE)
+
+
+def _digit_by_digit(text: str) -> Iterator[Hit]:
+    runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_DIGITS.finditer(text)]
+    runs += [
+        (m, 2 * len(re.findall(_PAIR, m[0], re.I)), "spoken pairs") for m in _SPOKEN_PAIRS.finditer(text)
+    ]
+    runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
+    for m, n, rule in runs:
+        owner = _nearest_owner(text, m.start(), n) or (
+            "record_number" if _id_prefixbefore(text, m.start(), caps=True) else None
+        )
+        if owner:
+            yield Hit(m.start(), m.end(), owner, 0.8, rule)
+        elif n == 9:
+            yield Hit(m.start(), m.end(), "ssn", 0.7, rule)
+        elif n in (7, 10) or (n == 11 and re.match(r"\W*(?:1|one)\b", m[0], re.I)):
+            yield Hit(m.start(), m.end(), "phone", 0.7, rule)
+        elif n >= 7:
+            yield Hit(m.start(), m.end(), "record_number", 0.7, rule)
+
+
+def _spoken_digit_count(spoken: str) -> int:
+    """``"five five double two"`` -> 5."""
+    count, times = 0, 1
+    for word in re.findall(r"[a-z]+", spoken.lower()):
+        if word in {"double", "triple"}:
+            times = 2 if word == "double" else 3
+            continue
+        count, times = count + times, 1
+    return count
+
+
+@detector("ssn")
+def ssns(text: str) -> Iterator[Hit]:
+    for m in _SSN.finditer(text):
+        if (
+            m[1] == " "
+            and _id_prefixbefore(text, m.start(), caps=True)
+            and not _SSN_CONTEXT.search(before(text, m.start()))
+        ):
+            continue  # "XYP 884 20 1177": the digits of a prefixed member id
+        confidence = 0.95 if m[1] == "-" or _SSN_CONTEXT.search(before(text, m.start())) else 0.8
+        yield Hit(m.start(), m.end(), "ssn", confidence, "ssn")
+    for m in _NINE.finditer(text):
+        if _SSN_CONTEXT.search(before(text, m.start())):
+            yield Hit(m.start(), m.end(), "ssn", 0.9, "nine digits after 'social'")
+        elif not _record_context(text, m.start(), nearby=True):
+            yield Hit(m.start(), m.end(), "ssn", 0.65, "nine digits")
+
+
+# Words that say a number is a record's (specific), and words that say only that it is a number.
+_SPECIFIC_RECORD_WORD = (
+    r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|(?<!in )case|docket"
+    r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
+    r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
+    r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
+    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|id|i\.d\.)"
+)
+_RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
+_SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
+_RECORD_CONTEXT = re.compile(
+    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
+    re.IGNORECASE,
+)
+# A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
+# enough for shapes that are ids anyway (long or grouped numbers), not for any number.
+_RECORD_NEARBY = re.compile(rf"\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL)
+# The start of an answer to a question about a record ("And the student ID on the letter?" "448201.").
+_RECORD_ANSWER = re.compile(
+    rf"\b{_RECORD_WORD}(?![\w-])[^?\n]{{0,40}}\?\s*{LEAD_BREAK}(?:\W*(?:it's|its|um|uh|yeah|yes|so|that's|ok|okay)\W*){{0,3}}$",
+    re.IGNORECASE,
+)
+_ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
+_SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+_SPOKEN_SEPARATORS = re.compile(
+    r"(?<![\w-])[A-Za-z0-9]{1,12}(?:\s+(?:slash|dash|hyphen)\s+[A-Za-z0-9]{1,12}){1,6}(?![\w-])", re.I
+)
+_PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+_FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
+_FORM_AFTER = re.compile(r"[^.!?]{0,40}\bform\b", re.IGNORECASE)
+_MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)", re.I)
+_DECIMAL = re.compile(r"\d+(?:\.\d+)+")
+
+
+def _record_context(text: str, start: int, nearby: bool = False) -> bool:
+    window = before(text, start, 100)
+    return bool(
+        _RECORD_CONTEXT.search(window[-40:])
+        or _RECORD_ANSWER.search(window)
+        or (nearby and _RECORD_NEARBY.search(window))
+    )
+
+
+@detector("record_number")
+def record_numbers(text: str) -> Iterator[Hit]:
+    for m in _ID_TOKEN.finditer(text):
+        token = m[0].lstrip("#")
+        start = m.end() - len(token)
+        hit = _record_token(text, start, token)
+        if hit:
+            yield Hit(start, m.end(), "record_number", *hit)
+    for m in _SPACED_DIGITS.finditer(text):
+        if _digit_count(m[0]) < 6:
+            continue
+        if _record_context(text, m.start()):
+            yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
+        elif _record_context(text, m.start(), nearby=True):
+            yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
+    for m in _SPOKEN_SEPARATORS.finditer(text):
+        if _digit_count(m[0]) >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
+            yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
+    for m in _PREFIXED_GROUPS.finditer(text):
+        if _digit_count(m[0]) >= 6:
+            yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
+
+
+def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None:
+    """(confidence, rule) when one token (``MRN00481223``, ``LH-ADM-2291``, ``8812046109``) is an id."""
+    digits = _digit_count(token)
+    letters = sum(c.isalpha() for c in token)
+    code = len(token) >= 5 and letters >= 2 and token.isupper()
+    if _MEASURE.fullmatch(token) or digits < 1 or (digits < 4 and not code):
+        return None
+    if _record_context(text, start) or _record_context(text, _caps_prefix_start(text, start)):
+        if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):
+            return 0.9, "number after record words"
+        if code:
+            return 0.85, "code after record words"  # "booking code KX7PQ2"
+    if digits < 4 or _DECIMAL.fullmatch(token):
+        return None
+    if _FORM.search(before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
+        return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
+    if digits >= 5 and _id_prefixbefore(text, start) and _record_context(text, start, nearby=True):
+        return 0.8, "prefixed number near record words"
+    if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
+        return 0.7, "letters and digits"
+    if len(token) >= 6 and digits >= 3 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
+        return 0.7, "letters and digits"  # "k7q2-99ml"
+    if digits >= 7 and "-" in token:
+        return 0.7, "dashed digit groups"
+    if digits >= 7 and not letters:
+        nearby = _record_context(text, start, nearby=True)
+        return (0.8, "long number after record words") if nearby else (0.6, "long number")
+    return None
