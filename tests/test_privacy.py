@@ -250,6 +250,48 @@ def test_more_spoken_and_written_shapes():
     ]
 
 
+def test_shapes_from_the_sixth_set():
+    t = _session(
+        "The site, it's portal dot lakeshore e d dot org slash patients, kept kicking me out.",
+        "my wife did it online at victims dot example dot gov slash apply",
+        "Yes, it is on this card. R-S-C, dash, 2 0 2 3, dash, 8 8 1 4.",
+        "Her Medicare number? Four Q W seven, H N two, R T five eight.",
+        "February 14th, she always said she was born on Valentine's Day.",
+        "It's 5120 Northwood, Overland Park, Kansas, 66202. I called 1-800-MEDICARE.",
+        "Can we do the 5-4-3-2-1 for a moment?",
+    )
+    assert _found(t) == [
+        ("0", "url", "portal dot lakeshore e d dot org slash patients"),
+        ("1", "url", "victims dot example dot gov slash apply"),
+        ("2", "record_number", "R-S-C, dash, 2 0 2 3, dash, 8 8 1 4"),
+        ("3", "record_number", "Four Q W seven, H N two, R T five eight"),
+        ("4", "date", "February 14th"),
+        ("5", "address", "5120 Northwood, Overland Park, Kansas"),
+        ("5", "zip", "66202"),
+        ("5", "phone", "1-800-MEDICARE"),
+    ]
+
+
+def test_names_by_title_apposition_lowercase_naming_and_repetition():
+    t = _session(
+        "Chief Brannigan would put it in my file.",
+        "My lieutenant, Fiorella Gatti, gave me her cell.",
+        "detective called back, her name is ana ruiz",
+        "Omid reads it for me. When Omid takes the phone, I wait.",
+        "Has Omid set it up? Let's bring Omid in now.",
+    )
+    found = _found(t)
+    assert ("0", "name", "Chief Brannigan") in found and ("1", "name", "Fiorella Gatti") in found
+    assert ("2", "name", "ana ruiz") in found
+    # unknown to every list, but met mid-sentence three times in the session: a name everywhere
+    assert [(i, w) for i, c, w in found if w == "Omid"] == [
+        ("3", "Omid"),
+        ("3", "Omid"),
+        ("4", "Omid"),
+        ("4", "Omid"),
+    ]
+
+
 def test_in_case_is_not_a_case_number():
     t = _session(
         "What's Walt's number, in case you need him between sessions?",

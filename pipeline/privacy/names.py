@@ -21,7 +21,9 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
-from pipeline.privacy.patterns import Hit
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.privacy.hits import Hit
 
 _HERE = Path(__file__).resolve().parent
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -29,6 +31,7 @@ _WORD = rf"[{_UPPER}][^\W\d_]*(?:['’][{_UPPER}][^\W\d_]+)?(?:-[^\W\d_]+)*"
 _NAME_WORD = re.compile(_WORD)
 _PRO_TITLES = (
     r"Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Doctor|Judge|Officer|Detective|Pastor|Reverend|Rev|Rabbi|Imam"
+    r"|Chief|Captain|Capt|Lieutenant|Lt|Sergeant|Sgt|Deputy|Sheriff|Trooper|Agent|Attorney|Magistrate"
 )
 _KIN_TITLES = r"Nurse|Coach|Father|Sister|Brother|Aunt|Auntie|Uncle|Grandma|Grandpa|Nana|Abuela|Abuelo|Miss"
 _TITLED = re.compile(
@@ -45,6 +48,13 @@ _RELATIONS = (
     r"|supervisor|co-?worker|colleague|roommate|neighbou?r|teacher|coach|sponsor|therapist|doctor"
     r"|psychiatrist|counsell?or|caseworker|case manager|social worker|lawyer|attorney|ex|stepdad|stepmom"
     r"|stepson|stepdaughter|kid|child|baby|pastor|landlord|probation officer|mentor|tutor|nurse|pharmacist"
+    r"|lieutenant|captain|sergeant|chief|teammate|classmate|maid of hono(?:u)?r|best man|bridesmaid|spouse"
+    r"|advocate|interpreter|translator|worker|driver|dentist|principal|guardian|godmother|godfather|twin"
+    r"|stepsister|stepbrother|half-sister|half-brother|grandson|granddaughter|buddy|priest|officer|detective"
+)
+# ASR text names people in lower case: "her name is ana ruiz".
+_LOWER_NAMED = re.compile(
+    r"\b(?:(?:my|his|her|their)\s+name\s+is|name's|named)\s+(?P<name>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
 )
 _CONTEXT = re.compile(
     rf"\b(?i:(?:my|his|her|our|their|your)\s+(?:(?:older|younger|little|big|best|old|new|ex-?)\s+)?"
@@ -246,6 +256,11 @@ class NameFinder:
         for m in _LOWER_TITLED.finditer(text):
             if m["name"] not in _common_caps():
                 yield Hit(m.start(), m.end(), "name", 0.7, "lowercase title")
+        for m in _LOWER_NAMED.finditer(text):
+            words = m["name"].split()
+            if words[0] not in STOP_WORDS and words[0] not in _common_caps():
+                end = m.start("name") + (len(m["name"]) if words[-1] not in STOP_WORDS else len(words[0]))
+                yield Hit(m.start("name"), end, "name", 0.7, "lowercase naming")
         for m in _CONTEXT.finditer(text):
             if _plain(m["name"].split()[0]) not in _common_caps():
                 yield Hit(

@@ -24,7 +24,7 @@ _NANP = re.compile(
     rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
     re.IGNORECASE,
 )
-_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7})\b")
+_VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7,10})\b")
 _INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
 _TRUNK = re.compile(r"(?<![\w$.,/:-])0\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
@@ -201,8 +201,15 @@ _RECORD_ANSWER = re.compile(
 )
 _ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
 _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
+# Parts of an id read out between "slash"/"dash": "RSC", "2022", or spelled "R-S-C", "2 0 2 3".
+_SPOKEN_PART = r"(?:[A-Za-z0-9](?:[- ][A-Za-z0-9]){1,11}|[A-Za-z0-9]{1,12})"
 _SPOKEN_SEPARATORS = re.compile(
-    r"(?<![\w-])[A-Za-z0-9]{1,12}(?:\s+(?:slash|dash|hyphen)\s+[A-Za-z0-9]{1,12}){1,6}(?![\w-])", re.I
+    rf"(?<![\w-]){_SPOKEN_PART}(?:,?\s+(?:slash|dash|hyphen),?\s+{_SPOKEN_PART}){{1,6}}(?![\w-])",
+    re.I,
+)
+# A code spelled out letter by letter and digit by digit ("Four Q W seven, H N two, R T five eight").
+_SPELLED_CODE = re.compile(
+    rf"(?<![\w-])(?:(?:[A-Z]|(?i:{DIGIT_WORDS}|\d))[\s,.-]+){{5,15}}(?:[A-Z]|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
 )
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
@@ -238,6 +245,10 @@ def record_numbers(text: str) -> Iterator[Hit]:
     for m in _SPOKEN_SEPARATORS.finditer(text):
         if _digit_count(m[0]) >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
             yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
+    for m in _SPELLED_CODE.finditer(text):
+        letters = len(re.findall(r"\b[A-Z]\b", m[0]))
+        if letters >= 2 and len(m[0].split()) - letters >= 2:
+            yield Hit(m.start(), m.end(), "record_number", 0.75, "spelled code")
     for m in _PREFIXED_GROUPS.finditer(text):
         if _digit_count(m[0]) >= 6:
             yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
@@ -263,7 +274,7 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         return 0.8, "prefixed number near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
         return 0.7, "letters and digits"
-    if len(token) >= 6 and digits >= 3 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
+    if len(token) >= 6 and digits >= 3 and letters >= 2 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
         return 0.7, "letters and digits"  # "k7q2-99ml"
     if digits >= 7 and "-" in token:
         return 0.7, "dashed digit groups"

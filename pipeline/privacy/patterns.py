@@ -58,7 +58,8 @@ def emails(text: str) -> Iterator[Hit]:
             if word.lower() not in _SPOKEN_LEAD:
                 break
             start = text.index(word, start) + len(word) + 1
-        yield Hit(start, m.end(), "email", 0.8, "spoken email")
+        if not re.match(r"\s+slash\b", text[m.end() :]):  # "online at x dot gov slash apply": a URL
+            yield Hit(start, m.end(), "email", 0.8, "spoken email")
 
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -77,7 +78,8 @@ def _trim(text: str, start: int, end: int) -> int:
 
 _SPOKEN_URL = re.compile(
     rf"(?<![\w.-])(?:(?:w\s?w\s?w|www)\s+dot\s+[a-z0-9-]{{1,40}}(?:\s+(?!dot\b)[a-z0-9-]{{1,20}}){{0,2}}"
-    rf"|[a-z0-9-]{{2,40}})(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,3}}\s+dot\s+{_TLD}\b"
+    rf"|[a-z0-9-]{{2,40}}(?:\s+[a-z]\b){{0,3}})(?:\s+dot\s+[a-z0-9-]{{1,40}}(?:\s+[a-z]\b){{0,3}}){{0,3}}"
+    rf"\s+dot\s+{_TLD}\b"
     r"(?:\s+slash\s+[\w-]{1,40}){0,4}",
     re.IGNORECASE,
 )
@@ -101,7 +103,10 @@ def urls(text: str) -> Iterator[Hit]:
     for m in _PATHED_URL.finditer(text):
         yield Hit(m.start(), _trim(text, m.start(), m.end()), "url", 0.8, "domain and path")
     for m in _SPOKEN_URL.finditer(text):
-        if m[0][:1] in "wW" or not re.search(r"\bat\s+$", before(text, m.start(), 5)):  # else an e-mail
+        pathed = re.search(r"\sslash\s", m[0])
+        if (
+            pathed or m[0][:1] in "wW" or not re.search(r"\bat\s+$", before(text, m.start(), 5))
+        ):  # else e-mail
             yield Hit(m.start(), m.end(), "url", 0.75 if m[0][:1] in "wW" else 0.6, "spoken url")
     for pattern, confidence, rule in ((_URL, 0.95, "url"), (_BARE_URL, 0.85, "bare domain")):
         for m in pattern.finditer(text):
@@ -187,7 +192,7 @@ def dates(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "date", confidence, rule)
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
-            if _BIRTH_CONTEXT.search(before(text, m.start(), 60)):
+            if _BIRTH_CONTEXT.search(before(text, m.start(), 60) + text[m.end() : m.end() + 40]):
                 yield Hit(m.start(), m.end(), "date", 0.85, "birthday")
 
 
@@ -202,7 +207,7 @@ _STREET_TYPE = (
 _UNIT = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+)?"
 _CITY = r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)(?=\W|$))?)?"
 _STREET = re.compile(
-    r"\b\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west|old))?"
+    r"\b\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]{1,2}\.?|(?:north|south)(?:east|west)?|east|west|old))?"
     rf"(?:\s+(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][\w'.-]*)){{1,3}}\s+{_STREET_TYPE}{_UNIT}",
     re.IGNORECASE,
 )
@@ -215,8 +220,9 @@ _ROUTE = re.compile(
 # ("5521 North Kenmore, 2F, 60640"; "Five five two one North Kenmore, 2F, 60640").
 _NUMBER_NAME_ZIP = re.compile(
     rf"\b(?:\d{{1,6}}[A-Za-z]?|(?i:{DIGIT_WORDS}(?:[\s-]+{DIGIT_WORDS}){{1,5}}))"
-    r"(?:\s+(?:North|South|East|West|[NSEW]\.?))?(?:\s+[A-Z][\w'.-]*){1,3}"
-    r"(?:,\s*(?:(?:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?(?=,?\s+\d{5}(?:-\d{4})?\b)",
+    r"(?:\s+(?:(?:North|South)(?:east|west)?|East|West|[NSEW]{1,2}\.?))?(?:\s+[A-Z][\w'.-]*){1,3}"
+    r"(?:,\s*(?:(?:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?"
+    r"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?){0,2}(?=,?\s+\d{5}(?:-\d{4})?\b)",
 )
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
 _RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)

@@ -115,18 +115,29 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
     found surely somewhere in the session (so "my friend Nkechi" also finds a later "Nkechi sent it")."""
     labels = names_in_labels(speaker_labels(transcript))
     first = SessionFinder(NameFinder(options.names, labels))
-    sure = ScanOptions(options.names, max(options.min_confidence, SURE))
+    every = ScanOptions(options.names, 0.0)
     names: dict[str, None] = {}
     seen: dict[str, str] = {}
+    unknown: Counter[str] = Counter()
     units = _units(transcript)
     for i, unit in enumerate(units):
-        for h in find_in(unit.text, first, sure, units[i - 1].text if i else ""):
+        for h in find_in(unit.text, first, every, units[i - 1].text if i else ""):
             surface = unit.text[h.start : h.end]
-            if h.category == "name":
+            if h.rule == "capitalised word":
+                unknown[surface] += 1
+            elif h.confidence < SURE:
+                continue
+            elif h.category == "name":
                 names.update(dict.fromkeys(name_words(surface)))
             elif len(seen) < MAX_SEEN and sum(c.isdigit() for c in surface) >= 4:
                 seen.setdefault(seen_key(surface), h.category)
+    names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
     return SessionFinder(NameFinder(options.names, labels, names), seen)
+
+
+REPEATED = 3
+"""A capitalised word no list knows, met this often in mid-sentence in one session, is taken for a name
+there ("Omid", "Setara"): names recur, and most other capitalised words are on the common lists."""
 
 
 def _units(transcript: Transcript) -> list[Turn] | list[Utterance]:
