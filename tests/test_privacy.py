@@ -292,6 +292,30 @@ def test_names_by_title_apposition_lowercase_naming_and_repetition():
     ]
 
 
+def test_shapes_from_the_seventh_set():
+    t = _session(
+        "His national registry number is 8816402275.",
+        "Mine is 9001 4478 213 and his is 9001 4478 221.",
+        "the activation code is h p k seven seven four two q",
+        "She'd need my FSA farm number too, that's 4417.",
+        "And the account number on the top is 00719-3342, and it wants the account number, 0088-551-204.",
+        "They moved to 1200 North Elm, Suite 210, Greensboro 27401.",
+        "It says Eleanor Voss. E-L-E-A-N-O-R, V-O-S-S.",
+    )
+    found = [(i, c, w) for i, c, w in _found(t) if c != "name"]
+    assert found == [
+        ("0", "record_number", "8816402275"),
+        ("1", "record_number", "9001 4478 213"),
+        ("1", "record_number", "9001 4478 221"),
+        ("2", "record_number", "h p k seven seven four two q"),
+        ("3", "record_number", "4417"),
+        ("4", "record_number", "00719-3342"),
+        ("4", "record_number", "0088-551-204"),
+        ("5", "address", "1200 North Elm, Suite 210, Greensboro"),
+        ("5", "zip", "27401"),
+    ]
+
+
 def test_in_case_is_not_a_case_number():
     t = _session(
         "What's Walt's number, in case you need him between sessions?",

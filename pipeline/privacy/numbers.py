@@ -52,7 +52,7 @@ def phones(text: str) -> Iterator[Hit]:
         phone_context = _PHONE_CONTEXT.search(before(text, m.start()))
         if bare and (
             _nearest_owner(text, m.start(), 10) == "record_number"
-            or _id_prefixbefore(text, m.start(), caps=True)
+            or _id_prefix_before(text, m.start(), caps=True)
             or (not phone_context and _record_context(text, m.start(), nearby=True))
         ):
             continue  # "loan number 7730019458", "the EDIPI, 1284467301": a record number
@@ -63,7 +63,11 @@ def phones(text: str) -> Iterator[Hit]:
         if 8 <= _digit_count(m[0]) <= 15:
             yield Hit(m.start(), m.end(), "phone", 0.9, "international")
     for m in _TRUNK.finditer(text):
-        if _digit_count(m[0]) in (10, 11) and not _id_prefixbefore(text, m.start(), caps=True):
+        if (
+            _digit_count(m[0]) in (10, 11)
+            and not _id_prefix_before(text, m.start(), caps=True)
+            and _nearest_owner(text, m.start(), 10) != "record_number"
+        ):
             confidence = 0.9 if _PHONE_CONTEXT.search(before(text, m.start())) else 0.6
             yield Hit(m.start(), m.end(), "phone", confidence, "national number")
     for m in _LOCAL.finditer(text):
@@ -88,7 +92,7 @@ _NOT_PREFIX = {
 }  # fmt: skip
 
 
-def _id_prefixbefore(text: str, start: int, caps: bool = False) -> bool:
+def _id_prefix_before(text: str, start: int, caps: bool = False) -> bool:
     """A short letter code right before ``start`` ("clm 448219", "P 0 4 8...", "I-O-E, zero nine");
     ``caps``: capitals only (a short lowercase word before a number is as often "card" or "okay")."""
     m = (_CAPS_PREFIX if caps else _ID_PREFIX).search(text[max(0, start - 12) : start])
@@ -136,7 +140,7 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
     runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
     for m, n, rule in runs:
         owner = _nearest_owner(text, m.start(), n) or (
-            "record_number" if _id_prefixbefore(text, m.start(), caps=True) else None
+            "record_number" if _id_prefix_before(text, m.start(), caps=True) else None
         )
         if owner:
             yield Hit(m.start(), m.end(), owner, 0.8, rule)
@@ -164,7 +168,7 @@ def ssns(text: str) -> Iterator[Hit]:
     for m in _SSN.finditer(text):
         if (
             m[1] == " "
-            and _id_prefixbefore(text, m.start(), caps=True)
+            and _id_prefix_before(text, m.start(), caps=True)
             and not _SSN_CONTEXT.search(before(text, m.start()))
         ):
             continue  # "XYP 884 20 1177": the digits of a prefixed member id
@@ -183,12 +187,12 @@ _SPECIFIC_RECORD_WORD = (
     r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
-    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|id|i\.d\.)"
+    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|id|i\.d\.)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
 _RECORD_CONTEXT = re.compile(
-    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|#|:)\W*){{0,3}}$",
+    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|#|:)\W*){{0,3}}$",
     re.IGNORECASE,
 )
 # A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
@@ -202,6 +206,8 @@ _RECORD_ANSWER = re.compile(
 _ID_TOKEN = re.compile(r"(?<![\w$-])#?(?=[\w-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*(?![\w-])")
 _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 # Parts of an id read out between "slash"/"dash": "RSC", "2022", or spelled "R-S-C", "2 0 2 3".
+# How phone and social security numbers are grouped when read: anything else this long is an id.
+_PHONE_OR_SSN_GROUPS = re.compile(r"(?:1 )?\d{3} \d{3} \d{4}|\d{3} \d{2} \d{4}|\d{3} \d{4}")
 _SPOKEN_PART = r"(?:[A-Za-z0-9](?:[- ][A-Za-z0-9]){1,11}|[A-Za-z0-9]{1,12})"
 _SPOKEN_SEPARATORS = re.compile(
     rf"(?<![\w-]){_SPOKEN_PART}(?:,?\s+(?:slash|dash|hyphen),?\s+{_SPOKEN_PART}){{1,6}}(?![\w-])",
@@ -209,7 +215,8 @@ _SPOKEN_SEPARATORS = re.compile(
 )
 # A code spelled out letter by letter and digit by digit ("Four Q W seven, H N two, R T five eight").
 _SPELLED_CODE = re.compile(
-    rf"(?<![\w-])(?:(?:[A-Z]|(?i:{DIGIT_WORDS}|\d))[\s,.-]+){{5,15}}(?:[A-Z]|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
+    rf"(?<![\w-])(?:(?:[A-Za-z]|(?i:{DIGIT_WORDS}|dash|\d))[\s,.-]+){{5,15}}"
+    rf"(?:[A-Za-z]|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
 )
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
@@ -242,12 +249,15 @@ def record_numbers(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
         elif _record_context(text, m.start(), nearby=True):
             yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
+        elif _digit_count(m[0]) >= 8 and not _PHONE_OR_SSN_GROUPS.fullmatch(m[0]):
+            yield Hit(m.start(), m.end(), "record_number", 0.6, "long digit groups")
     for m in _SPOKEN_SEPARATORS.finditer(text):
         if _digit_count(m[0]) >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
             yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
     for m in _SPELLED_CODE.finditer(text):
-        letters = len(re.findall(r"\b[A-Z]\b", m[0]))
-        if letters >= 2 and len(m[0].split()) - letters >= 2:
+        letters = len(re.findall(r"\b[A-Za-z]\b", m[0]))
+        digits = len(re.findall(rf"\b(?!o\b)(?:{DIGIT_WORDS}|\d)\b", m[0], re.I))  # a lone "O" is a letter
+        if letters >= 2 and digits >= 2 and len(re.findall(r"\b[b-hj-zB-HJ-Z]\b", m[0])) >= 1:
             yield Hit(m.start(), m.end(), "record_number", 0.75, "spelled code")
     for m in _PREFIXED_GROUPS.finditer(text):
         if _digit_count(m[0]) >= 6:
@@ -270,14 +280,15 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         return None
     if _FORM.search(before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
-    if digits >= 5 and _id_prefixbefore(text, start) and _record_context(text, start, nearby=True):
+    if digits >= 5 and _id_prefix_before(text, start) and _record_context(text, start, nearby=True):
         return 0.8, "prefixed number near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
         return 0.7, "letters and digits"
     if len(token) >= 6 and digits >= 3 and letters >= 2 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
         return 0.7, "letters and digits"  # "k7q2-99ml"
     if digits >= 7 and "-" in token:
-        return 0.7, "dashed digit groups"
+        nearby = _record_context(text, start, nearby=True)
+        return (0.8, "dashed digit groups near record words") if nearby else (0.7, "dashed digit groups")
     if digits >= 7 and not letters:
         nearby = _record_context(text, start, nearby=True)
         return (0.8, "long number after record words") if nearby else (0.6, "long number")

@@ -26,7 +26,7 @@ from pipeline.privacy.hits import (
     hits_of,
     resolve,
 )
-from pipeline.privacy.numbers import DIGIT_WORDS  # importing numbers registers its detectors
+from pipeline.privacy.numbers import DIGIT_WORDS, _record_context  # importing numbers registers them
 
 __all__ = ["CATEGORIES", "DETECTORS", "Hit", "detect", "resolve"]
 
@@ -221,7 +221,7 @@ _ROUTE = re.compile(
 _NUMBER_NAME_ZIP = re.compile(
     rf"\b(?:\d{{1,6}}[A-Za-z]?|(?i:{DIGIT_WORDS}(?:[\s-]+{DIGIT_WORDS}){{1,5}}))"
     r"(?:\s+(?:(?:North|South)(?:east|west)?|East|West|[NSEW]{1,2}\.?))?(?:\s+[A-Z][\w'.-]*){1,3}"
-    r"(?:,\s*(?:(?:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?"
+    r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?"
     r"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?){0,2}(?=,?\s+\d{5}(?:-\d{4})?\b)",
 )
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
@@ -281,6 +281,10 @@ def zips(text: str) -> Iterator[Hit]:
     for m in _ZIP.finditer(text):
         if _ZIP_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
             yield Hit(m.start(), m.end(), "zip", 0.9, "zip after state or 'zip'")
+        elif _record_context(text, m.start()) or (
+            "-" in m[0] and _record_context(text, m.start(), nearby=True)
+        ):
+            continue  # "the account number on the top is 00719-3342"
         elif "-" in m[0]:
             yield Hit(m.start(), m.end(), "zip", 0.8, "zip+4")
         elif not before(text, m.start(), 12).rstrip().endswith(("$", "the", "about")):

@@ -79,10 +79,10 @@ class SessionFinder:
     a number with the digits of a social security number found earlier is that number.
 
     ``seen`` maps each identifier's key (its digits, for one made of digits and separators; else its
-    text) to its category.
+    text) to its category and the confidence it was found with (at most 0.85).
     """
 
-    def __init__(self, names: NameFinder, seen: dict[str, str] | None = None):
+    def __init__(self, names: NameFinder, seen: dict[str, tuple[str, float]] | None = None):
         self.names = names
         self.seen = dict(seen or {})
         alternatives = "|".join(_written(x) for x in sorted(self.seen, key=len, reverse=True))
@@ -92,7 +92,7 @@ class SessionFinder:
         hits = self.names.find(text)
         if self._seen_re is not None:
             hits += [
-                Hit(m.start(), m.end(), self.seen[seen_key(m[0])], 0.85, "found elsewhere in the session")
+                Hit(m.start(), m.end(), *self.seen[seen_key(m[0])], "found elsewhere in the session")
                 for m in self._seen_re.finditer(text)
             ]
         return hits
@@ -117,7 +117,7 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
     first = SessionFinder(NameFinder(options.names, labels))
     every = ScanOptions(options.names, 0.0)
     names: dict[str, None] = {}
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, float]] = {}
     unknown: Counter[str] = Counter()
     units = _units(transcript)
     for i, unit in enumerate(units):
@@ -130,7 +130,7 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
             elif h.category == "name":
                 names.update(dict.fromkeys(name_words(surface)))
             elif len(seen) < MAX_SEEN and sum(c.isdigit() for c in surface) >= 4:
-                seen.setdefault(seen_key(surface), h.category)
+                seen.setdefault(seen_key(surface), (h.category, min(h.confidence, 0.85)))
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
     return SessionFinder(NameFinder(options.names, labels, names), seen)
 
