@@ -91,6 +91,7 @@ def test_scan_does_not_flag_ordinary_session_talk():
         "I'd rate it a 7 out of 10; my PHQ-9 was 14 and I take 50 mg of sertraline.",
         "Mom and Dad came on Thanksgiving. It cost $1,200, about 30% of my pay, 24/7 stress since 9/11.",
         "I'm 34. Call 988 if it gets bad. I took bus 22 to Walgreens on Zoom day.",
+        "My A1C came back at 7.2, the IRS said no, and I moved to Dallas on Valentine's Day.",
     ]
     t = Transcript(
         session_id="calm",

@@ -62,7 +62,7 @@ _CONTEXT = re.compile(
     rf"(?P<name>{_WORD}(?:\s+{_WORD})?)"
 )
 _SAID = re.compile(
-    rf"(?P<name>{_WORD})\s+(?:said|says|told|texted|called|asked|thinks|wants|wanted|emailed|laughed|sent"
+    rf"(?<![\w'’-])(?P<name>{_WORD})\s+(?:said|says|told|texted|called|asked|thinks|wants|wanted|emailed|laughed|sent"
     r"|showed|gave|took|left|came|picked|drove|knows|knew|thought|yelled|cried|promised|agreed)\b"
 )
 _PERSON_VERB = re.compile(
@@ -70,7 +70,7 @@ _PERSON_VERB = re.compile(
     rf"|loop(?:ed)? in|text(?:ed)?|told|tell|ask(?:ed)?|thanks?|married|dating|divorced|visit(?:ed)?"
     rf"|with|and|to)\s+(?P<name>{_WORD})"
 )
-_POSSESSIVE = re.compile(rf"(?P<name>{_WORD})['’]s\b")
+_POSSESSIVE = re.compile(rf"(?<![\w'’-])(?P<name>{_WORD})['’]s\b")
 # Words after a name-like word that make it a place or an institution ("Franklin County", "Edison PD").
 _INSTITUTION = re.compile(
     r"\s+(?:County|City|General|Hospital|Medical|Center|Centre|Clinic|Health|University|College|School"
