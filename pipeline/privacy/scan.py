@@ -68,6 +68,10 @@ SURE = 0.75
 everywhere in its session."""
 
 
+REPEATED = 3
+"""A capitalised word no list knows, met this often in mid-sentence in one session, is taken for a name
+there ("Omid", "Setara"): names recur, and most other capitalised words are on the common lists."""
+
 MAX_SEEN = 500
 """Numbers carried through a session at most: one pattern tries each at every position of a text, so a
 pathological input (a megabyte of digits) must not make thousands of them."""
@@ -133,11 +137,6 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
                 seen.setdefault(seen_key(surface), (h.category, min(h.confidence, 0.85)))
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
     return SessionFinder(NameFinder(options.names, labels, names), seen)
-
-
-REPEATED = 3
-"""A capitalised word no list knows, met this often in mid-sentence in one session, is taken for a name
-there ("Omid", "Setara"): names recur, and most other capitalised words are on the common lists."""
 
 
 def _units(transcript: Transcript) -> list[Turn] | list[Utterance]:
