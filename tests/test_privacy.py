@@ -317,6 +317,26 @@ def test_shapes_from_the_seventh_set():
     ]
 
 
+def test_numbers_read_in_a_mix_of_single_digits_and_pairs():
+    t = _session(
+        "Four one eight, sixty-two, nine zero three seven.",
+        "She read it back to me as five thirty-one, forty-four, zero nine eight two.",
+        "His number is plus three five one, nine one two, five five five, zero four seven.",
+        "the report number is two four dash zero zero eight eight one three",
+        "the activation code is e a p two four dash zero six one three eight",
+        "Their mail goes to Box 2209, Hartford, Connecticut 06101.",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [
+        ("0", "ssn"),
+        ("1", "ssn"),
+        ("2", "phone"),
+        ("3", "record_number"),
+        ("4", "record_number"),
+        ("5", "address"),
+        ("5", "zip"),
+    ]
+
+
 def test_in_case_is_not_a_case_number():
     t = _session(
         "What's Walt's number, in case you need him between sessions?",

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pipeline.privacy.hits import LEAD_BREAK, Hit, before, detector, hits_of
 
 DIGIT_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
-_SPOKEN_DIGITS = re.compile(rf"\b{DIGIT_WORDS}(?:[\s,.-]+{DIGIT_WORDS}){{6,}}\b", re.IGNORECASE)
 _EXT = r"(?:\s*,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
 _NANP = re.compile(
     rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
@@ -128,38 +127,42 @@ _PAIR = (
     rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNITS})?|ten|eleven|twelve"
     rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
 )
-# Numbers read two digits at a time ("seventy-seven thirty, twenty-two fourteen"): at least four pairs.
-_SPOKEN_PAIRS = re.compile(rf"\b{_PAIR}(?:[,\s]+{_PAIR}){{3,9}}\b", re.IGNORECASE)
+_SPOKEN_TOKEN = rf"(?:{_PAIR}|{DIGIT_WORDS})"
+# Numbers read aloud one or two digits at a time, in any mix ("five thirty-one, forty-four, zero nine
+# eight two"; "seventy-seven thirty, twenty-two fourteen"; "two four dash zero zero eight").
+_SPOKEN_NUMBER = re.compile(
+    rf"\b{_SPOKEN_TOKEN}(?:(?:,?\s+dash,?\s+|[\s,.-]+){_SPOKEN_TOKEN}){{2,24}}\b", re.IGNORECASE
+)
 
 
 def _digit_by_digit(text: str) -> Iterator[Hit]:
-    runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_DIGITS.finditer(text)]
-    runs += [
-        (m, 2 * len(re.findall(_PAIR, m[0], re.I)), "spoken pairs") for m in _SPOKEN_PAIRS.finditer(text)
-    ]
+    runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_NUMBER.finditer(text)]
     runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
     for m, n, rule in runs:
-        owner = _nearest_owner(text, m.start(), n) or (
-            "record_number" if _id_prefix_before(text, m.start(), caps=True) else None
-        )
+        spelled = re.search(r"(?:\b[A-Za-z][\s,.-]+){2,}$", text[max(0, m.start() - 16) : m.start()])
+        owner = "record_number" if spelled else _nearest_owner(text, m.start(), n)
+        if owner is None and _id_prefix_before(text, m.start(), caps=True):
+            owner = "record_number"
+        if n < 7 and not owner:
+            continue
+        if re.search(r"\bplus\s*$", before(text, m.start(), 8)):
+            owner = "phone"  # "plus three five one, nine one two, ...": an international number
         if owner:
             yield Hit(m.start(), m.end(), owner, 0.8, rule)
         elif n == 9:
             yield Hit(m.start(), m.end(), "ssn", 0.7, rule)
         elif n in (7, 10) or (n == 11 and re.match(r"\W*(?:1|one)\b", m[0], re.I)):
             yield Hit(m.start(), m.end(), "phone", 0.7, rule)
-        elif n >= 7:
+        else:
             yield Hit(m.start(), m.end(), "record_number", 0.7, rule)
 
 
 def _spoken_digit_count(spoken: str) -> int:
-    """``"five five double two"`` -> 5."""
-    count, times = 0, 1
-    for word in re.findall(r"[a-z]+", spoken.lower()):
-        if word in {"double", "triple"}:
-            times = 2 if word == "double" else 3
-            continue
-        count, times = count + times, 1
+    """``"five five double two"`` -> 5, ``"five thirty-one, forty-four"`` -> 5."""
+    count = 0
+    for m in re.finditer(_SPOKEN_TOKEN, spoken, re.IGNORECASE):
+        word = m[0].lower()
+        count += 2 if re.fullmatch(_PAIR, word, re.IGNORECASE) or word.startswith("double") else 1
     return count
 
 

@@ -224,6 +224,7 @@ _NUMBER_NAME_ZIP = re.compile(
     r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?"
     r"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?){0,2}(?=,?\s+\d{5}(?:-\d{4})?\b)",
 )
+_BOX_CITY = re.compile(r"\bBox\s+\d{1,6}(?=,\s*[A-Z][a-z])")  # "Box 2209, Hartford, Connecticut"
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
 _RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
 
@@ -265,6 +266,8 @@ def addresses(text: str) -> Iterator[Hit]:
     for m in _ROUTE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from hits_of(_PO_BOX, text, "address", 0.9, "po box")
+    for m in _BOX_CITY.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
 
 
