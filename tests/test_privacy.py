@@ -337,6 +337,24 @@ def test_numbers_read_in_a_mix_of_single_digits_and_pairs():
     ]
 
 
+def test_shapes_from_the_ninth_set():
+    t = _session(
+        "It's rq.atc at proton dot me. Or rq.atc at proton.me. I filed it at identitytheft.gov.",
+        "That's the NCP number, 004-992-8817.",
+        "before that we were at 4410 north broadway chicago 60640",
+        "suspicious login from one ninety two dot zero dot two dot seventy seven on the bus",
+    )
+    assert _found(t) == [
+        ("0", "email", "rq.atc at proton dot me"),
+        ("0", "email", "rq.atc at proton.me"),
+        ("0", "url", "identitytheft.gov"),
+        ("1", "record_number", "004-992-8817"),
+        ("2", "address", "4410 north broadway chicago"),
+        ("2", "zip", "60640"),
+        ("3", "ip_address", "one ninety two dot zero dot two dot seventy seven"),
+    ]
+
+
 def test_in_case_is_not_a_case_number():
     t = _session(
         "What's Walt's number, in case you need him between sessions?",

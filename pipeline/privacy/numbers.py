@@ -19,14 +19,15 @@ from pipeline.privacy.hits import LEAD_BREAK, Hit, before, detector, hits_of
 
 DIGIT_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
 _EXT = r"(?:\s*,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
+# North American numbers: an area code never starts with 0 or 1.
 _NANP = re.compile(
-    rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
+    rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\([2-9]\d{{2}}\)\s?|[2-9]\d{{2}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
     re.IGNORECASE,
 )
 _VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7,10})\b")
 _INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
-_TRUNK = re.compile(r"(?<![\w$.,/:-])0\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
+_TRUNK = re.compile(r"(?<![\w$.,/:-])0(?!0)\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
 _LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
 _PHONE_CONTEXT = re.compile(
     r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
@@ -127,11 +128,11 @@ _PAIR = (
     rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNITS})?|ten|eleven|twelve"
     rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
 )
-_SPOKEN_TOKEN = rf"(?:{_PAIR}|{DIGIT_WORDS})"
+SPOKEN_TOKEN = rf"(?:{_PAIR}|{DIGIT_WORDS})"
 # Numbers read aloud one or two digits at a time, in any mix ("five thirty-one, forty-four, zero nine
 # eight two"; "seventy-seven thirty, twenty-two fourteen"; "two four dash zero zero eight").
 _SPOKEN_NUMBER = re.compile(
-    rf"\b{_SPOKEN_TOKEN}(?:(?:,?\s+dash,?\s+|[\s,.-]+){_SPOKEN_TOKEN}){{2,24}}\b", re.IGNORECASE
+    rf"\b{SPOKEN_TOKEN}(?:(?:,?\s+dash,?\s+|[\s,.-]+){SPOKEN_TOKEN}){{2,24}}\b", re.IGNORECASE
 )
 
 
@@ -160,7 +161,7 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
 def _spoken_digit_count(spoken: str) -> int:
     """``"five five double two"`` -> 5, ``"five thirty-one, forty-four"`` -> 5."""
     count = 0
-    for m in re.finditer(_SPOKEN_TOKEN, spoken, re.IGNORECASE):
+    for m in re.finditer(SPOKEN_TOKEN, spoken, re.IGNORECASE):
         word = m[0].lower()
         count += 2 if re.fullmatch(_PAIR, word, re.IGNORECASE) or word.startswith("double") else 1
     return count

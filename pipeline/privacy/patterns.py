@@ -26,7 +26,11 @@ from pipeline.privacy.hits import (
     hits_of,
     resolve,
 )
-from pipeline.privacy.numbers import DIGIT_WORDS, _record_context  # importing numbers registers them
+from pipeline.privacy.numbers import (  # importing numbers registers its detectors
+    DIGIT_WORDS,
+    SPOKEN_TOKEN,
+    _record_context,
+)
 
 __all__ = ["CATEGORIES", "DETECTORS", "Hit", "detect", "resolve"]
 
@@ -42,8 +46,14 @@ _TLD = (
     r"|si|ch|se|no|dk|fi|pl|cz|at|pt|gr|ru|cn|kr|tw|hk|sg|za|ng|ke|ph|vn|th|my|pk|ar|cl|pe|eu|ms|cc|ws|ly)"
 )
 _SPOKEN_EMAIL = re.compile(
-    rf"(?<![\w.-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
+    rf"(?<![\w.'’-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
     rf"(?:\s+(?!dot\b)[a-z0-9-]{{1,20}}){{0,2}}(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
+    re.IGNORECASE,
+)
+# Half spoken: "rq.atc at proton.me"; the user name must look like one (a dot, an underscore or a digit),
+# or "I filed it at identitytheft.gov" would read as an address.
+_HALF_SPOKEN_EMAIL = re.compile(
+    rf"(?<![\w.-])[a-z0-9][\w-]{{0,20}}[._\d][\w.-]{{0,20}}\s+at\s+[a-z0-9-]{{1,63}}(?:\.[a-z0-9-]{{1,63}}){{0,4}}\.{_TLD}(?![\w-])",
     re.IGNORECASE,
 )
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
@@ -52,6 +62,9 @@ _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail",
 @detector("email")
 def emails(text: str) -> Iterator[Hit]:
     yield from hits_of(_EMAIL, text, "email", 0.99, "email")
+    for m in _HALF_SPOKEN_EMAIL.finditer(text):
+        if not re.match(r"/", text[m.end() :]):
+            yield Hit(m.start(), m.end(), "email", 0.85, "half-spoken email")
     for m in _SPOKEN_EMAIL.finditer(text):
         start = m.start()
         for word in m[0].split()[:-3]:
@@ -64,7 +77,7 @@ def emails(text: str) -> Iterator[Hit]:
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _BARE_URL = re.compile(
-    rf"(?<![\w.@-])[a-z0-9][a-z0-9-]{{0,62}}(?:\.[a-z0-9-]{{1,63}}){{0,6}}\.{_TLD}(?:/[^\s<>\"']{{0,500}})?"
+    rf"(?<![\w.@-])[a-z0-9][a-z0-9-]{{0,62}}(?:\.[a-z0-9-]{{1,63}}){{0,6}}\.{_TLD}(?![\w-])(?:/[^\s<>\"']{{0,500}})?"
     r"(?![\w@.]\w)",
     re.IGNORECASE,
 )
@@ -119,11 +132,15 @@ _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
 _IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 
 
+_IP_PART = rf"(?:{SPOKEN_TOKEN}(?:\s+{SPOKEN_TOKEN}){{0,2}})"
+_SPOKEN_IP_WORDS = re.compile(rf"\b{_IP_PART}(?:\s+(?:dot|point)\s+{_IP_PART}){{3}}\b", re.IGNORECASE)
 _SPOKEN_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\s+(?:point|dot)\s+\d{1,3}){3}(?![\d.])", re.IGNORECASE)
 
 
 @detector("ip_address")
 def ip_addresses(text: str) -> Iterator[Hit]:
+    for m in _SPOKEN_IP_WORDS.finditer(text):
+        yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv4")
     for m in _SPOKEN_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
             yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
@@ -224,6 +241,10 @@ _NUMBER_NAME_ZIP = re.compile(
     r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|#)\.?\s*)?#?[\w-]{1,6})?"
     r"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?){0,2}(?=,?\s+\d{5}(?:-\d{4})?\b)",
 )
+# ASR text in lower case: "4410 north broadway chicago 60640" (a direction word makes it a street).
+_LOWER_NUMBER_NAME_ZIP = re.compile(
+    r"\b\d{1,6}\s+(?:north|south|east|west)(?:\s+[a-z][a-z'-]*){1,3}(?=\s+\d{5}(?:-\d{4})?\b)"
+)
 _BOX_CITY = re.compile(r"\bBox\s+\d{1,6}(?=,\s*[A-Z][a-z])")  # "Box 2209, Hartford, Connecticut"
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
 _RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
@@ -263,6 +284,8 @@ def addresses(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.9, "street address")
     for m in _NUMBER_NAME_ZIP.finditer(text):
         yield Hit(m.start(), m.end(), "address", 0.75, "number and name before a zip")
+    for m in _LOWER_NUMBER_NAME_ZIP.finditer(text):
+        yield Hit(m.start(), m.end(), "address", 0.7, "number and name before a zip")
     for m in _ROUTE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from hits_of(_PO_BOX, text, "address", 0.9, "po box")
