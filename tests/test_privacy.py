@@ -355,6 +355,29 @@ def test_shapes_from_the_ninth_set():
     ]
 
 
+def test_shapes_from_the_tenth_set():
+    t = _session(
+        "It's 7 7 4 0 3 1 9 dash B. They gave me a ticket, 7 7 1 0 4 - 2 2 9 8.",
+        "It's 1108 Calle Jacinto, number B, Brownsville, Texas 78520.",
+        "My mail goes to Unit 8840, Box 212, APO AE 09630.",
+        "it's listed as 3906 north delphine street and the zip is 6 0 6 4 7",
+        "The form is at hr.meridianprint.example/ada/request. Interpreter 40817 signing off.",
+    )
+    found = [(i, c, w) for i, c, w in _found(t) if c != "name"]
+    assert found == [
+        ("0", "record_number", "7 7 4 0 3 1 9 dash B"),
+        ("0", "record_number", "7 7 1 0 4 - 2 2 9 8"),
+        ("1", "address", "1108 Calle Jacinto, number B, Brownsville, Texas"),
+        ("1", "zip", "78520"),
+        ("2", "address", "Unit 8840, Box 212, APO AE"),
+        ("2", "zip", "09630"),
+        ("3", "address", "3906 north delphine street"),
+        ("3", "zip", "6 0 6 4 7"),
+        ("4", "url", "hr.meridianprint.example/ada/request"),
+        ("4", "record_number", "40817"),
+    ]
+
+
 def test_in_case_is_not_a_case_number():
     t = _session(
         "What's Walt's number, in case you need him between sessions?",

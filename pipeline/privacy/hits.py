@@ -37,6 +37,12 @@ class Hit:
     rule: str
 
 
+STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
+    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR AA AE AP"
+).split()
+"""US states, DC, Puerto Rico and the military post codes: a ZIP code follows them."""
+
 LEAD_WIDTH = 80
 LEAD_BREAK = "\n\u00b6\n"  # no pattern matches across it: lead and text never join into one span
 

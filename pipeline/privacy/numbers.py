@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipeline.privacy.hits import LEAD_BREAK, Hit, before, detector, hits_of
+from pipeline.privacy.hits import LEAD_BREAK, STATE_CODES, Hit, before, detector, hits_of
 
 DIGIT_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
 _EXT = r"(?:\s*,?\s*(?:x|ext\.?|extension)\s*\d{1,5})?"
@@ -79,7 +79,7 @@ def phones(text: str) -> Iterator[Hit]:
 # Numbers said one digit at a time ("five five five, oh one...", "1 8 4 4 2 0 9 7 3"): whose number it
 # is comes from the nearest telling word before it, else from a letter prefix ("inc zero zero nine..."),
 # else from how many digits there are.
-_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:,? \d){5,24}(?![\w-])")
+_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:(?:,? | - )\d){4,24}(?![\w-])")
 _PHONE_WORDS = re.compile(
     r"\b(?:call|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
 )
@@ -141,7 +141,10 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
     runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
     for m, n, rule in runs:
         spelled = re.search(r"(?:\b[A-Za-z][\s,.-]+){2,}$", text[max(0, m.start() - 16) : m.start()])
-        owner = "record_number" if spelled else _nearest_owner(text, m.start(), n)
+        suffixed = re.match(r"\s*(?:-|dash)\s*[A-Za-z]\b", text[m.end() :])  # "7 7 4 0 3 1 9 dash B"
+        owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n)
+        if n == 5 and re.search(r"\bzip(?: code)?\W*(?:is\W*)?$", before(text, m.start(), 20)):
+            owner = "zip"  # "the zip is 6 0 6 4 7"
         if owner is None and _id_prefix_before(text, m.start(), caps=True):
             owner = "record_number"
         if n < 7 and not owner:
@@ -191,7 +194,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
-    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|id|i\.d\.)"
+    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\.)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
@@ -214,12 +217,12 @@ _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _PHONE_OR_SSN_GROUPS = re.compile(r"(?:1 )?\d{3} \d{3} \d{4}|\d{3} \d{2} \d{4}|\d{3} \d{4}")
 _SPOKEN_PART = r"(?:[A-Za-z0-9](?:[- ][A-Za-z0-9]){1,11}|[A-Za-z0-9]{1,12})"
 _SPOKEN_SEPARATORS = re.compile(
-    rf"(?<![\w-]){_SPOKEN_PART}(?:,?\s+(?:slash|dash|hyphen),?\s+{_SPOKEN_PART}){{1,6}}(?![\w-])",
+    rf"(?<![\w'’-]){_SPOKEN_PART}(?:,?\s+(?:slash|dash|hyphen),?\s+{_SPOKEN_PART}){{1,6}}(?![\w-])",
     re.I,
 )
 # A code spelled out letter by letter and digit by digit ("Four Q W seven, H N two, R T five eight").
 _SPELLED_CODE = re.compile(
-    rf"(?<![\w-])(?:(?:[A-Za-z]|(?i:{DIGIT_WORDS}|dash|\d))[\s,.-]+){{5,15}}"
+    rf"(?<![\w'’-])(?:(?:[A-Za-z]|(?i:{DIGIT_WORDS}|dash|\d))[\s,.-]+){{5,15}}"
     rf"(?:[A-Za-z]|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
 )
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
@@ -284,7 +287,13 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         return None
     if _FORM.search(before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
-    if digits >= 5 and _id_prefix_before(text, start) and _record_context(text, start, nearby=True):
+    after_state = re.search(rf"\b(?:{'|'.join(STATE_CODES)}),?\s+$", text[max(0, start - 5) : start])
+    if (
+        digits >= 5
+        and not after_state
+        and _id_prefix_before(text, start)
+        and _record_context(text, start, nearby=True)
+    ):
         return 0.8, "prefixed number near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
         return 0.7, "letters and digits"

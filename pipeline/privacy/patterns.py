@@ -20,6 +20,7 @@ from pipeline.privacy.hits import (
     DETECTORS,
     LEAD_BREAK,
     LEAD_WIDTH,
+    STATE_CODES,
     Hit,
     before,
     detector,
@@ -43,6 +44,7 @@ _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0
 _TLD = (
     r"(?:com|org|net|edu|gov|mil|io|co|us|uk|info|me|app|health|ly|ai|tv|de|ca|biz|care|online|site|gg|fm"
     r"|link|page|to|be|xyz|dev|so|im|gl|ie|au|nz|in|fr|es|it|nl|mx|br|jp|social|blog|club|life|news|shop"
+    r"|example|test"
     r"|si|ch|se|no|dk|fi|pl|cz|at|pt|gr|ru|cn|kr|tw|hk|sg|za|ng|ke|ph|vn|th|my|pk|ar|cl|pe|eu|ms|cc|ws|ly)"
 )
 _SPOKEN_EMAIL = re.compile(
@@ -106,7 +108,7 @@ _SPOKEN_SCHEME_URL = re.compile(
 )
 # A domain followed by a path is an address whatever its country ending ("linktr.ee/rowan.achebe").
 _PATHED_URL = re.compile(
-    r"(?<![\w.@/-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.[a-z]{2,6}/[^\s<>\"']{1,500}", re.I
+    r"(?<![\w.@/-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.[a-z]{2,24}/[^\s<>\"']{1,500}", re.I
 )
 
 
@@ -245,6 +247,12 @@ _NUMBER_NAME_ZIP = re.compile(
 _LOWER_NUMBER_NAME_ZIP = re.compile(
     r"\b\d{1,6}\s+(?:north|south|east|west)(?:\s+[a-z][a-z'-]*){1,3}(?=\s+\d{5}(?:-\d{4})?\b)"
 )
+_MILITARY = re.compile(r"\b(?:Unit|PSC|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5},?\s+(?:APO|FPO|DPO)(?:\s+A[AEP])?\b")
+# Street types that come first ("1108 Calle Jacinto, number B").
+_STREET_FIRST = re.compile(
+    r"\b\d{1,6}\s+(?:Calle|Avenida|Av\.|Rue|Via|Camino|Paseo|Rua|Carrera)\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
+    r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|number|no\.?|#)\s*)?#?[\w-]{1,6})?"
+)
 _BOX_CITY = re.compile(r"\bBox\s+\d{1,6}(?=,\s*[A-Z][a-z])")  # "Box 2209, Hartford, Connecticut"
 _PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
 _RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
@@ -289,27 +297,27 @@ def addresses(text: str) -> Iterator[Hit]:
     for m in _ROUTE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from hits_of(_PO_BOX, text, "address", 0.9, "po box")
+    yield from hits_of(_MILITARY, text, "address", 0.9, "military post")
+    for m in _STREET_FIRST.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "street type first")
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
 
 
 _ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
-_STATE = (
-    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY"
-    r"|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|[A-Z][a-z]+)"
-)
+_STATE = rf"(?:{'|'.join(STATE_CODES)}|[A-Z][a-z]+)"
 _ZIP_CONTEXT = re.compile(rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$)")
 
 
 @detector("zip")
 def zips(text: str) -> Iterator[Hit]:
     for m in _ZIP.finditer(text):
+        if _record_context(text, m.start()):
+            continue  # "Interpreter 40817", "member ID 40817"
         if _ZIP_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
             yield Hit(m.start(), m.end(), "zip", 0.9, "zip after state or 'zip'")
-        elif _record_context(text, m.start()) or (
-            "-" in m[0] and _record_context(text, m.start(), nearby=True)
-        ):
+        elif "-" in m[0] and _record_context(text, m.start(), nearby=True):
             continue  # "the account number on the top is 00719-3342"
         elif "-" in m[0]:
             yield Hit(m.start(), m.end(), "zip", 0.8, "zip+4")
