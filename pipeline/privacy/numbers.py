@@ -53,7 +53,7 @@ def phones(text: str) -> Iterator[Hit]:
         if bare and (
             _nearest_owner(text, m.start(), 10) == "record_number"
             or _id_prefix_before(text, m.start(), caps=True)
-            or (not phone_context and _record_context(text, m.start(), nearby=True))
+            or (not phone_context and record_context(text, m.start(), nearby=True))
         ):
             continue  # "loan number 7730019458", "the EDIPI, 1284467301": a record number
         confidence = 0.75 if bare and not phone_context else 0.95
@@ -92,17 +92,17 @@ _NOT_PREFIX = {
 }  # fmt: skip
 
 
-def _id_prefix_before(text: str, start: int, caps: bool = False) -> bool:
+def _id_prefix_before(text: str, start: int, caps: bool = False) -> re.Match[str] | None:
     """A short letter code right before ``start`` ("clm 448219", "P 0 4 8...", "I-O-E, zero nine");
     ``caps``: capitals only (a short lowercase word before a number is as often "card" or "okay")."""
     m = (_CAPS_PREFIX if caps else _ID_PREFIX).search(text[max(0, start - 12) : start])
-    return bool(m) and re.sub(r"[\s,.:-]", "", m[0]).lower() not in _NOT_PREFIX
+    return m if m and re.sub(r"[\s,.:-]", "", m[0]).lower() not in _NOT_PREFIX else None
 
 
 def _caps_prefix_start(text: str, start: int) -> int:
     """Where a capital letter code right before ``start`` begins ("plate JRD 4471"), else ``start``."""
-    m = _CAPS_PREFIX.search(text[max(0, start - 12) : start])
-    return start - len(m[0]) if m and m[0].strip(" ,.:-").lower() not in _NOT_PREFIX else start
+    m = _id_prefix_before(text, start, caps=True)
+    return start - len(m[0]) if m else start
 
 
 def _nearest_owner(text: str, start: int, digits: int) -> str | None:
@@ -184,7 +184,7 @@ def ssns(text: str) -> Iterator[Hit]:
     for m in _NINE.finditer(text):
         if _SSN_CONTEXT.search(before(text, m.start())):
             yield Hit(m.start(), m.end(), "ssn", 0.9, "nine digits after 'social'")
-        elif not _record_context(text, m.start(), nearby=True):
+        elif not record_context(text, m.start(), nearby=True):
             yield Hit(m.start(), m.end(), "ssn", 0.65, "nine digits")
 
 
@@ -232,7 +232,9 @@ _MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)"
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 
 
-def _record_context(text: str, start: int, nearby: bool = False) -> bool:
+def record_context(text: str, start: int, nearby: bool = False) -> bool:
+    """Whether the words before ``start`` say a record's number follows ("member ID is", an answer to
+    "and the claim number?"); ``nearby``: or a record word a sentence or so back."""
     window = before(text, start, 100)
     return bool(
         _RECORD_CONTEXT.search(window[-40:])
@@ -252,9 +254,9 @@ def record_numbers(text: str) -> Iterator[Hit]:
     for m in _SPACED_DIGITS.finditer(text):
         if _digit_count(m[0]) < 6:
             continue
-        if _record_context(text, m.start()):
+        if record_context(text, m.start()):
             yield Hit(m.start(), m.end(), "record_number", 0.85, "digit groups after record words")
-        elif _record_context(text, m.start(), nearby=True):
+        elif record_context(text, m.start(), nearby=True):
             yield Hit(m.start(), m.end(), "record_number", 0.75, "digit groups near record words")
         elif _digit_count(m[0]) >= 8 and not _PHONE_OR_SSN_GROUPS.fullmatch(m[0]):
             yield Hit(m.start(), m.end(), "record_number", 0.6, "long digit groups")
@@ -278,7 +280,7 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     code = len(token) >= 5 and letters >= 2 and token.isupper()
     if _MEASURE.fullmatch(token) or digits < 1 or (digits < 4 and not code):
         return None
-    if _record_context(text, start) or _record_context(text, _caps_prefix_start(text, start)):
+    if record_context(text, start) or record_context(text, _caps_prefix_start(text, start)):
         if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):
             return 0.9, "number after record words"
         if code:
@@ -292,7 +294,7 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         digits >= 5
         and not after_state
         and _id_prefix_before(text, start)
-        and _record_context(text, start, nearby=True)
+        and record_context(text, start, nearby=True)
     ):
         return 0.8, "prefixed number near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
@@ -300,9 +302,9 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     if len(token) >= 6 and digits >= 3 and letters >= 2 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
         return 0.7, "letters and digits"  # "k7q2-99ml"
     if digits >= 7 and "-" in token:
-        nearby = _record_context(text, start, nearby=True)
+        nearby = record_context(text, start, nearby=True)
         return (0.8, "dashed digit groups near record words") if nearby else (0.7, "dashed digit groups")
     if digits >= 7 and not letters:
-        nearby = _record_context(text, start, nearby=True)
+        nearby = record_context(text, start, nearby=True)
         return (0.8, "long number after record words") if nearby else (0.6, "long number")
     return None

@@ -30,7 +30,7 @@ from pipeline.privacy.hits import (
 from pipeline.privacy.numbers import (  # importing numbers registers its detectors
     DIGIT_WORDS,
     SPOKEN_TOKEN,
-    _record_context,
+    record_context,
 )
 
 __all__ = ["CATEGORIES", "DETECTORS", "Hit", "detect", "resolve"]
@@ -290,10 +290,8 @@ def addresses(text: str) -> Iterator[Hit]:
         if words & _NOT_STREET_WORDS or re.match(r"(?i:dr)\.?\s+[A-Z]", text[m.end() - 3 :].lstrip(" ,")):
             continue  # "2 now. Dr. Iyer", "Chem 1152 with Dr. Lindgren": a title, not a street
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.9, "street address")
-    for m in _NUMBER_NAME_ZIP.finditer(text):
-        yield Hit(m.start(), m.end(), "address", 0.75, "number and name before a zip")
-    for m in _LOWER_NUMBER_NAME_ZIP.finditer(text):
-        yield Hit(m.start(), m.end(), "address", 0.7, "number and name before a zip")
+    for pattern, confidence in ((_NUMBER_NAME_ZIP, 0.75), (_LOWER_NUMBER_NAME_ZIP, 0.7)):
+        yield from hits_of(pattern, text, "address", confidence, "number and name before a zip")
     for m in _ROUTE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from hits_of(_PO_BOX, text, "address", 0.9, "po box")
@@ -313,11 +311,11 @@ _ZIP_CONTEXT = re.compile(rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\
 @detector("zip")
 def zips(text: str) -> Iterator[Hit]:
     for m in _ZIP.finditer(text):
-        if _record_context(text, m.start()):
+        if record_context(text, m.start()):
             continue  # "Interpreter 40817", "member ID 40817"
         if _ZIP_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
             yield Hit(m.start(), m.end(), "zip", 0.9, "zip after state or 'zip'")
-        elif "-" in m[0] and _record_context(text, m.start(), nearby=True):
+        elif "-" in m[0] and record_context(text, m.start(), nearby=True):
             continue  # "the account number on the top is 00719-3342"
         elif "-" in m[0]:
             yield Hit(m.start(), m.end(), "zip", 0.8, "zip+4")
