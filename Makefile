@@ -30,6 +30,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff format --check pipeline tests scripts
 
 corpus: setup
 	$(BIN)/rupture corpus build data/corpus/sessions --out data/corpus

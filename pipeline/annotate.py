@@ -113,10 +113,14 @@ class AnnotateResult:
         )
         read = [withhold_quoted(x) for x in self.read.lines()] if no_text else self.read.lines()
         redacted = ", ".join(f"{c} {n}" for c, n in sorted(self.redacted.items()))
-        return read + ([f"redacted: {redacted}"] if redacted else []) + [
-            f"annotated {self.written} sessions, {self.utterances} utterances in {self.seconds:.1f} s "
-            f"({rate:.0f} utterances/s){done}"
-        ]
+        return (
+            read
+            + ([f"redacted: {redacted}"] if redacted else [])
+            + [
+                f"annotated {self.written} sessions, {self.utterances} utterances in {self.seconds:.1f} s "
+                f"({rate:.0f} utterances/s){done}"
+            ]
+        )
 
 
 def summary_path(out_dir: Path, session_id: str) -> Path:

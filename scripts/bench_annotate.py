@@ -106,8 +106,10 @@ class EncoderMeter:
         self.flops_executed = 0.0
         self.flops_useful = 0.0
         self._t = 0.0
-        self._handles = [encoder.register_forward_pre_hook(self._pre, with_kwargs=True),
-                         encoder.register_forward_hook(self._post, with_kwargs=True)]
+        self._handles = [
+            encoder.register_forward_pre_hook(self._pre, with_kwargs=True),
+            encoder.register_forward_hook(self._post, with_kwargs=True),
+        ]
 
     def seq_flops(self, length: int) -> float:
         n, d, f = self.n, self.d, self.f
@@ -229,7 +231,7 @@ def _context_inputs(sessions: list[Any], n: int, sep: str) -> list[str]:
     for s in sessions:
         utts = s.utterances
         for i in range(len(utts)):
-            window = utts[max(0, i - 4): i + 1]
+            window = utts[max(0, i - 4) : i + 1]
             out.append(f" {sep} ".join(f"{u.role}: {u.text}" for u in window))
             if len(out) >= n:
                 return out
@@ -249,11 +251,16 @@ def job_peer(args: argparse.Namespace) -> dict[str, Any]:
     warm, texts = texts[:10], texts[10:]
     pipe = hf_pipeline("feature-extraction", model=encoder, tokenizer=tokenizer, device="cpu")
     head = torch.nn.Linear(encoder.config.hidden_size, len(clf.labelset.ids))
+
     def classify(batch: list[str]) -> list[Any]:
         out = []
         with torch.inference_mode():
-            for hidden in pipe(batch, batch_size=1, return_tensors=True,
-                               tokenize_kwargs={"truncation": True, "max_length": 256}):
+            for hidden in pipe(
+                batch,
+                batch_size=1,
+                return_tensors=True,
+                tokenize_kwargs={"truncation": True, "max_length": 256},
+            ):
                 out.append(torch.sigmoid(head(hidden[0].mean(0))))
         return out
 
@@ -268,8 +275,10 @@ def job_peer(args: argparse.Namespace) -> dict[str, Any]:
     cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
     ru = _rusage()
     return {
-        "what": ("previous 4 utterances + target joined by [SEP], one forward pass per utterance, "
-                 "transformers pipeline('feature-extraction') with the same encoder, fp32"),
+        "what": (
+            "previous 4 utterances + target joined by [SEP], one forward pass per utterance, "
+            "transformers pipeline('feature-extraction') with the same encoder, fp32"
+        ),
         "utterances": len(texts),
         "subset": f"first {len(texts)} utterances in input order (after 10 warm-up ones)",
         "wall_s": round(wall, 2),
@@ -301,7 +310,7 @@ def job_steps(args: argparse.Namespace) -> dict[str, Any]:
 
     def input_order() -> None:
         for i in range(0, len(ids), 64):
-            net.encode(*pad_batch(ids[i:i + 64], pad, exact=False))
+            net.encode(*pad_batch(ids[i : i + 64], pad, exact=False))
 
     def bucketed() -> None:
         encode_all(net.encode, ids, pad, 64)
@@ -313,11 +322,13 @@ def job_steps(args: argparse.Namespace) -> dict[str, Any]:
         with torch.autocast("cpu", dtype=torch.bfloat16):
             encode_all(net.encode, ids, pad, 64)
 
-    steps = [("one utterance per forward pass", per_utterance),
-             ("batches of 64 in input order, padded to the longest", input_order),
-             ("length-bucketed batches of 64 (shipped design, fp32)", bucketed),
-             ("length-bucketed batches of 256 (fp32)", bucketed_256),
-             ("length-bucketed + bf16 autocast (opt-in)", bucketed_bf16)]
+    steps = [
+        ("one utterance per forward pass", per_utterance),
+        ("batches of 64 in input order, padded to the longest", input_order),
+        ("length-bucketed batches of 64 (shipped design, fp32)", bucketed),
+        ("length-bucketed batches of 256 (fp32)", bucketed_256),
+        ("length-bucketed + bf16 autocast (opt-in)", bucketed_bf16),
+    ]
     out = []
     with torch.inference_mode():
         encode_all(net.encode, ids[:200], pad, 64)  # warm-up
@@ -329,9 +340,16 @@ def job_steps(args: argparse.Namespace) -> dict[str, Any]:
             meter.remove()
             rep = meter.report()
             n = min(len(ids), args.steps_single) if fn is per_utterance else len(ids)
-            out.append({"step": name, "utterances": n, "wall_s": round(wall, 2),
-                        "utterances_per_s": round(n / wall, 1), "padding_share": rep["padding_share"],
-                        "achieved_gflops": rep["achieved_gflops"]})
+            out.append(
+                {
+                    "step": name,
+                    "utterances": n,
+                    "wall_s": round(wall, 2),
+                    "utterances_per_s": round(n / wall, 1),
+                    "padding_share": rep["padding_share"],
+                    "achieved_gflops": rep["achieved_gflops"],
+                }
+            )
     return {"steps": out}
 
 
@@ -356,19 +374,26 @@ def job_agreement(args: argparse.Namespace) -> dict[str, Any]:
             gold += ts.unit_labels
             pred += [sorted(units.get(k, set())) for k in range(len(ts.unit_labels))]
         m = evaluate(gold, pred, clf.labelset)
-        out[precision] = {"macro_f1": m["macro_f1"], "units": m["units"],
-                          "labels": [u.labels for s in predicted for u in s.utterances]}
+        out[precision] = {
+            "macro_f1": m["macro_f1"],
+            "units": m["units"],
+            "labels": [u.labels for s in predicted for u in s.utterances],
+        }
     a, b = out["fp32"].pop("labels"), out["bf16"].pop("labels")
     out["test_sessions"] = len(data)
     out["macro_f1_difference"] = round(abs(out["fp32"]["macro_f1"] - out["bf16"]["macro_f1"]), 4)
     out["utterances_with_same_labels"] = round(sum(x == y for x, y in zip(a, b, strict=True)) / len(a), 4)
     clf = _load_model(args.model, "fp32")
     sessions = _load_sessions(args.input)[:3]
-    runs = {bs: [(u.labels, u.scores) for s in clf.predict(sessions, bs) for u in s.utterances]
-            for bs in (1, 7, 64)}
+    runs = {
+        bs: [(u.labels, u.scores) for s in clf.predict(sessions, bs) for u in s.utterances]
+        for bs in (1, 7, 64)
+    }
     out["batch_size_invariance"] = {
-        "sessions": len(sessions), "utterances": len(runs[1]),
-        "identical_labels_and_scores_for_batch_sizes_1_7_64": runs[1] == runs[7] == runs[64]}
+        "sessions": len(sessions),
+        "utterances": len(runs[1]),
+        "identical_labels_and_scores_for_batch_sizes_1_7_64": runs[1] == runs[7] == runs[64],
+    }
     return out
 
 
@@ -407,15 +432,23 @@ def job_ray(args: argparse.Namespace) -> dict[str, Any]:
     poller.join()
     return {
         "what": f"annotate --engine ray: local Ray started for the run, {args.threads} workers x 1 thread; "
-                "wall includes starting Ray and loading the model in each worker",
-        "sessions": res.written, "utterances": res.utterances, "wall_s": round(wall, 2),
-        "utterances_per_s": round(res.utterances / wall, 1), "sessions_per_s": round(res.written / wall, 2),
+        "wall includes starting Ray and loading the model in each worker",
+        "sessions": res.written,
+        "utterances": res.utterances,
+        "wall_s": round(wall, 2),
+        "utterances_per_s": round(res.utterances / wall, 1),
+        "sessions_per_s": round(res.written / wall, 2),
         "peak_rss_mb_all_processes": round(peak[0] / 2**20, 1),
     }
 
 
-JOBS = {"annotate": job_annotate, "peer": job_peer, "steps": job_steps, "ray": job_ray,
-        "agreement": job_agreement}
+JOBS = {
+    "annotate": job_annotate,
+    "peer": job_peer,
+    "steps": job_steps,
+    "ray": job_ray,
+    "agreement": job_agreement,
+}
 
 
 # -- the driver -----------------------------------------------------------------------------------
@@ -423,10 +456,24 @@ JOBS = {"annotate": job_annotate, "peer": job_peer, "steps": job_steps, "ray": j
 
 def run_job(name: str, args: argparse.Namespace, precision: str | None = None) -> dict[str, Any]:
     """Run one job in a fresh Python process; its JSON comes back on the last stdout line."""
-    cmd = [sys.executable, __file__, "--job", name, "--input", args.input, "--threads", str(args.threads),
-           "--peer-utterances", str(args.peer_utterances), "--steps-utterances", str(args.steps_utterances),
-           "--steps-single", str(args.steps_single),
-           "--batch-size", str(args.batch_size)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--job",
+        name,
+        "--input",
+        args.input,
+        "--threads",
+        str(args.threads),
+        "--peer-utterances",
+        str(args.peer_utterances),
+        "--steps-utterances",
+        str(args.steps_utterances),
+        "--steps-single",
+        str(args.steps_single),
+        "--batch-size",
+        str(args.batch_size),
+    ]
     if args.model:
         cmd += ["--model", args.model]
     if precision:
@@ -456,8 +503,11 @@ def wait_until_quiet(max_wait: float, busy_below: float = 25.0) -> float:
     while busy >= busy_below and time.monotonic() < deadline:
         busy = psutil.cpu_percent(interval=2.0)
     if busy >= busy_below:
-        print(f"  note: the machine is busy ({busy:.0f}% CPU used by other processes); "
-              "figures will be lower than on a quiet machine", file=sys.stderr)
+        print(
+            f"  note: the machine is busy ({busy:.0f}% CPU used by other processes); "
+            "figures will be lower than on a quiet machine",
+            file=sys.stderr,
+        )
     return round(busy, 1)
 
 
@@ -483,8 +533,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-steps", action="store_true", help="leave out the design-step measurements")
     ap.add_argument("--ray", action="store_true", help="also time --engine ray on a local Ray (needs .[ray])")
     ap.add_argument("--skip-agreement", action="store_true", help="leave out fp32-vs-bf16 macro-F1")
-    ap.add_argument("--quiet-wait", type=float, default=180.0,
-                    help="seconds to wait before each run for other processes to leave the CPUs")
+    ap.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=180.0,
+        help="seconds to wait before each run for other processes to leave the CPUs",
+    )
     ap.add_argument("--out", default=str(REPO / "scripts" / "results"))
     ap.add_argument("--job", choices=sorted(JOBS), help=argparse.SUPPRESS)
     ap.add_argument("--precision", default=None, help=argparse.SUPPRESS)
@@ -514,20 +568,26 @@ def main(argv: list[str] | None = None) -> int:
         "issue": 7,
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": "python scripts/bench_annotate.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": {"cpu": _cpu_name(), "cores_used": args.threads, "python": platform.python_version(),
-                    "torch": _version("torch"), "transformers": _version("transformers"),
-                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+        "machine": {
+            "cpu": _cpu_name(),
+            "cores_used": args.threads,
+            "python": platform.python_version(),
+            "torch": _version("torch"),
+            "transformers": _version("transformers"),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        },
         "input": args.input,
         "model": args.model or "models/default",
         "model_precision_setting": own,
         "runs": runs,
         "speedup_vs_peer": round(main_run["utterances_per_s"] / peer["utterances_per_s"], 2),
         "speedup_vs_peer_default_precision": round(
-            runs["annotate"]["utterances_per_s"] / peer["utterances_per_s"], 2),
+            runs["annotate"]["utterances_per_s"] / peer["utterances_per_s"], 2
+        ),
         "targets": {
             "utterances_per_s >= 200 (fp32)": main_run["utterances_per_s"] >= TARGETS["utterances_per_s"],
-            "speedup_vs_peer >= 5":
-                main_run["utterances_per_s"] / peer["utterances_per_s"] >= TARGETS["speedup_vs_peer"],
+            "speedup_vs_peer >= 5": main_run["utterances_per_s"] / peer["utterances_per_s"]
+            >= TARGETS["speedup_vs_peer"],
             "peak_rss_mb < 2048": max(r["peak_rss_mb"] for k, r in runs.items() if k.startswith("annotate"))
             < TARGETS["peak_rss_mb"],
         },
@@ -573,8 +633,11 @@ def render_markdown(r: dict[str, Any]) -> str:
         "| of matmul peak |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for key, label in (("annotate", "annotate (model's precision)"), ("annotate_fp32", "annotate, fp32"),
-                       ("peer", "peer: 5-utterance window, 1 pass/utt, HF pipeline")):
+    for key, label in (
+        ("annotate", "annotate (model's precision)"),
+        ("annotate_fp32", "annotate, fp32"),
+        ("peer", "peer: 5-utterance window, 1 pass/utt, HF pipeline"),
+    ):
         if key not in runs:
             continue
         x = runs[key]
@@ -585,20 +648,26 @@ def render_markdown(r: dict[str, Any]) -> str:
         lines.append(
             f"| {label} | {x['utterances']} | {x['wall_s']} | {x['utterances_per_s']} | "
             f"{x.get('sessions_per_s', '-')} | {x['peak_rss_mb']} | {x['cpu_utilisation']} | "
-            f"{x['encoder']['achieved_gflops']} | {x['encoder'].get('share_of_matmul_peak', '-')} |")
+            f"{x['encoder']['achieved_gflops']} | {x['encoder'].get('share_of_matmul_peak', '-')} |"
+        )
     if "ray" in runs:
         x = runs["ray"]
-        lines.append(f"| annotate --engine ray, local, {r['machine']['cores_used']} workers x 1 thread "
-                     "(incl. Ray start) | "
-                     f"{x['utterances']} | {x['wall_s']} | {x['utterances_per_s']} | {x['sessions_per_s']} | "
-                     f"{x['peak_rss_mb_all_processes']} (all processes) | - | - | - |")
+        lines.append(
+            f"| annotate --engine ray, local, {r['machine']['cores_used']} workers x 1 thread "
+            "(incl. Ray start) | "
+            f"{x['utterances']} | {x['wall_s']} | {x['utterances_per_s']} | {x['sessions_per_s']} | "
+            f"{x['peak_rss_mb_all_processes']} (all processes) | - | - | - |"
+        )
     a = runs.get("annotate_fp32", runs["annotate"])
     peak = a["matmul_peak"]
     lines += [
         "",
         f"- Speed-up over the peer approach (fp32 vs fp32): **{r['speedup_vs_peer']}x**"
-        + (f"; with the model's bf16 setting {r['speedup_vs_peer_default_precision']}x."
-           if "annotate_fp32" in runs else "."),
+        + (
+            f"; with the model's bf16 setting {r['speedup_vs_peer_default_precision']}x."
+            if "annotate_fp32" in runs
+            else "."
+        ),
         f"- Peer measured on {runs['peer']['subset']}.",
         f"- Matmul peak (2048x2048, best of 7): fp32 {peak['fp32_gflops']} GFLOP/s, "
         f"bf16 {peak['bf16_gflops']} GFLOP/s.",
@@ -606,11 +675,18 @@ def render_markdown(r: dict[str, Any]) -> str:
         f"{a['encoder']['padding_share']}, {a['encoder']['tflop_executed']} TFLOP executed in "
         f"{a['encoder']['seconds']} s = {a['encoder_share_of_wall']:.0%} of the wall time.",
         f"- Model load (not in the wall time): {a['model_load_s']} s. Load average before the runs: "
-        + ", ".join(f"{k} {v['load_average_before']}" for k, v in runs.items()
-                    if isinstance(v, dict) and "load_average_before" in v)
+        + ", ".join(
+            f"{k} {v['load_average_before']}"
+            for k, v in runs.items()
+            if isinstance(v, dict) and "load_average_before" in v
+        )
         + "; CPU busy with other processes just before each run: "
-        + ", ".join(f"{k} {v['cpu_busy_before_pct']}%" for k, v in runs.items()
-                    if isinstance(v, dict) and "cpu_busy_before_pct" in v) + ".",
+        + ", ".join(
+            f"{k} {v['cpu_busy_before_pct']}%"
+            for k, v in runs.items()
+            if isinstance(v, dict) and "cpu_busy_before_pct" in v
+        )
+        + ".",
         "- Other processes on the machine during the run (CPU util. well under the thread count, "
         "load average "
         "above it) slow every row down; compare rows of the same run.",
@@ -620,23 +696,33 @@ def render_markdown(r: dict[str, Any]) -> str:
     if "agreement" in runs:
         g = runs["agreement"]
         inv = g["batch_size_invariance"]
-        lines += ["", "## Exactness", "",
-                  f"- Corpus test split ({g['test_sessions']} sessions, {g['fp32']['units']} units): "
-                  "macro-F1 "
-                  f"fp32 {g['fp32']['macro_f1']}, bf16 {g['bf16']['macro_f1']} (difference "
-                  f"{g['macro_f1_difference']}; target <= 0.01); {g['utterances_with_same_labels']:.1%} of "
-                  "utterances get the same labels.",
-                  f"- Batch sizes 1, 7 and 64 on {inv['sessions']} sessions "
-                  f"({inv['utterances']} utterances), "
-                  f"fp32: identical labels and scores: "
-                  f"{inv['identical_labels_and_scores_for_batch_sizes_1_7_64']}."]
+        lines += [
+            "",
+            "## Exactness",
+            "",
+            f"- Corpus test split ({g['test_sessions']} sessions, {g['fp32']['units']} units): "
+            "macro-F1 "
+            f"fp32 {g['fp32']['macro_f1']}, bf16 {g['bf16']['macro_f1']} (difference "
+            f"{g['macro_f1_difference']}; target <= 0.01); {g['utterances_with_same_labels']:.1%} of "
+            "utterances get the same labels.",
+            f"- Batch sizes 1, 7 and 64 on {inv['sessions']} sessions "
+            f"({inv['utterances']} utterances), "
+            f"fp32: identical labels and scores: "
+            f"{inv['identical_labels_and_scores_for_batch_sizes_1_7_64']}.",
+        ]
     if "steps" in runs:
-        lines += ["", "## Design steps (encoder only, same utterances)", "",
-                  "| step | utterances | wall s | utt/s | padding share | GFLOP/s |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "## Design steps (encoder only, same utterances)",
+            "",
+            "| step | utterances | wall s | utt/s | padding share | GFLOP/s |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for s in runs["steps"]:
-            lines.append(f"| {s['step']} | {s['utterances']} | {s['wall_s']} | {s['utterances_per_s']} | "
-                         f"{s['padding_share']} | {s['achieved_gflops']} |")
+            lines.append(
+                f"| {s['step']} | {s['utterances']} | {s['wall_s']} | {s['utterances_per_s']} | "
+                f"{s['padding_share']} | {s['achieved_gflops']} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -56,12 +56,20 @@ class KeywordClassifier:
     """
 
     RULES = {
-        "patient": {"whatever": "wd_minimal_response", "dunno": "wd_minimal_response",
-                    "waste": "cf_complaint_activities", "not listening": "cf_complaint_therapist",
-                    "i don't know": "wd_minimal_response"},
-        "therapist": {"sorry": "rs_acknowledge_contribution", "how is this": "rs_invite_exploration",
-                      "makes sense": "rs_validate_defense", "you need to": "tc_lecture",
-                      "you should": "tc_lecture"},
+        "patient": {
+            "whatever": "wd_minimal_response",
+            "dunno": "wd_minimal_response",
+            "waste": "cf_complaint_activities",
+            "not listening": "cf_complaint_therapist",
+            "i don't know": "wd_minimal_response",
+        },
+        "therapist": {
+            "sorry": "rs_acknowledge_contribution",
+            "how is this": "rs_invite_exploration",
+            "makes sense": "rs_validate_defense",
+            "you need to": "tc_lecture",
+            "you should": "tc_lecture",
+        },
     }
 
     def __init__(self, fail_on_call: int | None = None):
@@ -101,18 +109,26 @@ def transcripts_dir(tmp_path: Path) -> Path:
         "[00:00:30] T: You should really think about your family.\n"
         "[00:00:45] P: Dunno. This is a waste of time.\n"
         "[00:05:10] T: So, the plan for next week.\n"
-        "[00:05:20] P: Fine.\n", encoding="utf-8")
+        "[00:05:20] P: Fine.\n",
+        encoding="utf-8",
+    )
     (d / "repaired.txt").write_text(
         "[00:00:05] T: Let's fill in the worksheet.\n"
         "[00:00:15] P: These worksheets are a waste of my time.\n"
         "[00:00:25] T: I'm sorry, I rushed into it. How is this landing for you?\n"
         "[00:00:40] P: I want to talk about what happened on the train last week.\n"
         "[00:00:55] P: It was the worst attack I have had in a long while.\n"
-        "[00:01:10] T: Tell me about it.\n", encoding="utf-8")
+        "[00:01:10] T: Tell me about it.\n",
+        encoding="utf-8",
+    )
     (d / "calm.txt").write_text(
         "T: How has the week been?\nP: Better than last week, I slept more.\nT: What helped?\n"
-        "P: Walking in the evening with my sister.\n", encoding="utf-8")
+        "P: Walking in the evening with my sister.\n",
+        encoding="utf-8",
+    )
     (d / "empty.txt").write_text("", encoding="utf-8")
     return d
+
+
 from tests.batch_fixtures import tiny_model_dir  # noqa: E402,F401  (issue #8)
 from tests.model_fixtures import tiny_config, tiny_encoder_dir, tiny_sessions  # noqa: E402,F401  (issue #4)

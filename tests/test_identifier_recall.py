@@ -34,9 +34,7 @@ def table(request):
 
 
 def test_every_set_is_here_and_large_enough_to_measure_recall():
-    assert {"dev", "test", *(f"test{k}" for k in range(2, 11))} <= set(
-        SET_NAMES
-    )
+    assert {"dev", "test", *(f"test{k}" for k in range(2, 11))} <= set(SET_NAMES)
     for name in SET_NAMES:
         _, planted = load_seeded(SETS / name)
         counts = {c: sum(p.category == c for p in planted) for c in CATEGORIES}

@@ -13,10 +13,21 @@ from pipeline.cli import app
 @pytest.mark.slow
 def test_evaluate_reproduces_the_default_model_card(repo, corpus_dir):
     card = json.loads((repo / "models" / "default" / "metrics.json").read_text())["test"]
-    result = CliRunner().invoke(app, [
-        "evaluate", "--gold", str(corpus_dir), "--split", "test",
-        "--model", str(repo / "models" / "default"), "--bootstrap", "0", "--json",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "--gold",
+            str(corpus_dir),
+            "--split",
+            "test",
+            "--model",
+            str(repo / "models" / "default"),
+            "--bootstrap",
+            "0",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
     assert got["n_units"] == card["units"]

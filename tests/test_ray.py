@@ -20,8 +20,15 @@ def _config(out: Path, **kw):
     from pipeline.annotate import AnnotateConfig
     from pipeline.readers.roles import parse_roles
 
-    return AnnotateConfig(out, formats=frozenset({"utterances", "csv"}), progress=False,
-                          roles=parse_roles(ROLES), batch_utterances=40, identifiers="redact", **kw)
+    return AnnotateConfig(
+        out,
+        formats=frozenset({"utterances", "csv"}),
+        progress=False,
+        roles=parse_roles(ROLES),
+        batch_utterances=40,
+        identifiers="redact",
+        **kw,
+    )
 
 
 def _tree(out: Path, sub: str) -> dict[str, str]:

@@ -33,8 +33,14 @@ def build_tiny_model(encoder_dir: Path, cfg, out: Path) -> Path:
         for name, p in net.named_parameters():
             if "lora_B" in name:
                 p.normal_(0, 0.05)
-    return save_model(out, net, arch, {lab: 0.5 for lab in labelset.ids}, labelset,
-                      extra={"card.json": {"name": "tiny-random", "version": "0"}})
+    return save_model(
+        out,
+        net,
+        arch,
+        {lab: 0.5 for lab in labelset.ids},
+        labelset,
+        extra={"card.json": {"name": "tiny-random", "version": "0"}},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -77,9 +83,15 @@ def test_annotate_outputs_do_not_depend_on_batching(tmp_path, tiny_model_dir, ex
     clf = load_model(tiny_model_dir, precision="fp32")
     outs = []
     for name, bs, per_call in (("a", 1, 1), ("b", 64, 100_000)):
-        cfg = AnnotateConfig(tmp_path / name, formats=frozenset({"utterances"}), batch_size=bs,
-                             batch_utterances=per_call, progress=False, roles=parse_roles(ROLES),
-                             identifiers="redact")
+        cfg = AnnotateConfig(
+            tmp_path / name,
+            formats=frozenset({"utterances"}),
+            batch_size=bs,
+            batch_utterances=per_call,
+            progress=False,
+            roles=parse_roles(ROLES),
+            identifiers="redact",
+        )
         annotate([str(examples_dir)], cfg, clf)
         outs.append(cfg.out_dir)
     for sub in ("utterances", "sessions"):

@@ -60,13 +60,19 @@ def annotate_command(
     columns: Annotated[str | None, typer.Option("--columns", help=COLUMNS_HELP)] = None,
     redact: Annotated[
         bool,
-        typer.Option("--redact", help="Replace possible identifiers with typed placeholders ([NAME_1], "
-                     "[PHONE_1], ...), the same within a session, before anything else sees the text."),
+        typer.Option(
+            "--redact",
+            help="Replace possible identifiers with typed placeholders ([NAME_1], "
+            "[PHONE_1], ...), the same within a session, before anything else sees the text.",
+        ),
     ] = False,
     allow_identifiers: Annotated[
         bool,
-        typer.Option("--allow-identifiers", help="Go on although the inputs hold possible identifiers "
-                     "(by default annotate stops and says where to look)."),
+        typer.Option(
+            "--allow-identifiers",
+            help="Go on although the inputs hold possible identifiers "
+            "(by default annotate stops and says where to look).",
+        ),
     ] = False,
     names: Annotated[Path | None, typer.Option("--names", help=NAMES_HELP)] = None,
     min_confidence: Annotated[
@@ -80,13 +86,18 @@ def annotate_command(
     ] = True,
     engine: Annotated[
         str,
-        typer.Option("--engine", help="Where to run: local (this process) or ray (a Ray cluster; "
-                     "needs the optional ray extra)."),
+        typer.Option(
+            "--engine",
+            help="Where to run: local (this process) or ray (a Ray cluster; needs the optional ray extra).",
+        ),
     ] = "local",
     ray_address: Annotated[
         str | None,
-        typer.Option("--ray-address", help="Ray cluster for --engine ray (auto, ray://HEAD:10001, "
-                     "HEAD:6379); default: a local Ray started for the run."),
+        typer.Option(
+            "--ray-address",
+            help="Ray cluster for --engine ray (auto, ray://HEAD:10001, "
+            "HEAD:6379); default: a local Ray started for the run.",
+        ),
     ] = None,
 ) -> None:
     """Label every utterance, summarise ruptures and repair per session, and write reports.

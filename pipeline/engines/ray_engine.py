@@ -90,8 +90,9 @@ class AnnotateWorker:
                 try:
                     sessions = [Session.model_validate(d) for d in json.loads(payload)]
                     pairs = self.runner.classify_and_summarise(sessions, self.classifier, self.config)
-                    out = json.dumps([[s.model_dump(mode="json"), m.model_dump(mode="json")]
-                                      for s, m in pairs])
+                    out = json.dumps(
+                        [[s.model_dump(mode="json"), m.model_dump(mode="json")] for s, m in pairs]
+                    )
                 except Exception as err:
                     error = _describe(err)
             results.append(out)
@@ -171,8 +172,10 @@ def _check_model_dir(model_path: str | Path | None) -> None:
     model_dir = Path(model_path) if model_path is not None else default_model_dir()
     missing = [f for f in REQUIRED_FILES if not (model_dir / f).exists()]
     if missing:
-        raise RuptureError(f"{model_dir} is not a usable model directory (missing {', '.join(missing)}); "
-                           "train one with `rupture train`")
+        raise RuptureError(
+            f"{model_dir} is not a usable model directory (missing {', '.join(missing)}); "
+            "train one with `rupture train`"
+        )
 
 
 def _read_batches(sessions: Iterator[Any], config: Any, result: Any) -> list[tuple[str, int, int]]:
@@ -207,8 +210,12 @@ def _start_ray(ray: Any, address: str | None, num_cpus: int | None) -> bool:
     if ray.is_initialized():
         return False
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
-    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                              "logging_level": logging.WARNING, "configure_logging": True}
+    kwargs: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.WARNING,
+        "configure_logging": True,
+    }
     try:
         if address:
             ray.init(address=address, **kwargs)
@@ -216,13 +223,22 @@ def _start_ray(ray: Any, address: str | None, num_cpus: int | None) -> bool:
             ray.init(num_cpus=num_cpus or os.cpu_count(), _node_ip_address="127.0.0.1", **kwargs)
     except Exception as err:  # ConnectionError, RuntimeError, ... : one line
         where = f"the Ray cluster at {address}" if address else "a local Ray"
-        raise RuptureError(f"could not start or reach {where}: {_first_line(err)} "
-                           "(check --ray-address; `ray status` on the head node shows it)") from None
+        raise RuptureError(
+            f"could not start or reach {where}: {_first_line(err)} "
+            "(check --ray-address; `ray status` on the head node shows it)"
+        ) from None
     return True
 
 
-def _run(ray: Any, batches: list[tuple[str, int, int]], config: Any, model: Any, cpus_per_worker: int,
-         num_cpus: int | None, result: Any) -> dict[str, Any] | None:
+def _run(
+    ray: Any,
+    batches: list[tuple[str, int, int]],
+    config: Any,
+    model: Any,
+    cpus_per_worker: int,
+    num_cpus: int | None,
+    result: Any,
+) -> dict[str, Any] | None:
     from pipeline import annotate as runner
     from pipeline.datamodel import Session, SessionSummary
 
@@ -251,8 +267,10 @@ def _run(ray: Any, batches: list[tuple[str, int, int]], config: Any, model: Any,
         try:
             for row in ds.iter_rows():
                 if row["error"]:
-                    raise RuptureError(f"a Ray worker failed: {row['error']} "
-                                       "(sessions already written are kept; rerun to resume)")
+                    raise RuptureError(
+                        f"a Ray worker failed: {row['error']} "
+                        "(sessions already written are kept; rerun to resume)"
+                    )
                 card = card or json.loads(row["card"])
                 done = []
                 for session_json, summary_json in json.loads(row["results"]):
@@ -265,8 +283,10 @@ def _run(ray: Any, batches: list[tuple[str, int, int]], config: Any, model: Any,
         except RuptureError:
             raise
         except Exception as err:  # a worker failed: Ray wraps it; say what it was in one line
-            raise RuptureError(f"a Ray worker failed: {_root_message(err)} "
-                               "(sessions already written are kept; rerun to resume)") from None
+            raise RuptureError(
+                f"a Ray worker failed: {_root_message(err)} "
+                "(sessions already written are kept; rerun to resume)"
+            ) from None
         writer.shutdown(wait=True)
         runner._raise_write_errors(pending)
     finally:
