@@ -5,7 +5,7 @@
 Every set in ``tests/data/identifiers`` is scored, newest first. The rules were first tuned on ``dev``;
 each later set was written by another writer (not shown the rules or the other sets) and scored once,
 blind, before the misses it showed were fixed: ``bench_scan_first_blind_run.md`` (``test``) and
-``bench_scan_test{2,3,4,5}_first_blind_run.md`` keep those runs. None of the figures below is blind.
+``bench_scan_testN_first_blind_run.md`` keep those runs. None of the figures below is blind.
 Speed: ``rupture scan`` over the whole AnnoMI CSV (read + scan, no model), when it is beside the checkout.
 """
 
@@ -44,7 +44,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "scripts" / "results" / "bench_scan.md")
     args = parser.parse_args()
     parts = ["# Identifier scan: seeded recall and speed", ""]
-    for name in sorted((p.name for p in SETS.iterdir() if p.is_dir()), reverse=True):
+    newest_first = sorted(
+        (p.name for p in SETS.iterdir() if p.is_dir()),
+        key=lambda n: int(n[4:] or 1) if n.startswith("test") else 0,
+        reverse=True,
+    )
+    for name in newest_first:
         for threshold in (0.5, 0.3):
             table = score_seeded(SETS / name, ScanOptions(min_confidence=threshold))
             parts += [f"## {name} set, --min-confidence {threshold}", "", format_table(table), ""]

@@ -669,3 +669,85 @@ def test_scan_and_redact_take_any_text(texts, labels):
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
     redacted, _ = redact_transcript(transcript)
     assert [(t.turn_id, t.role) for t in redacted.turns] == [(t.turn_id, t.role) for t in turns]
+
+
+# Written for these tests (session 6, after the test11 and test12 blind runs): shapes those runs missed,
+# said differently here so that the rules, not the sets' sentences, are what is tested.
+def test_spoken_house_numbers_and_spoken_zip_codes():
+    t = _session(
+        "we moved to sixty one twelve west harmon road apartment three and then to her sisters",
+        "mail it to p o box seven seven oh two fresno california nine three seven two six ok",
+        "she stays at eighty eight oh four pinecrest zip code nine oh two one one now",
+        "It was a forty five minute drive down one long road, twenty twenty two road trip.",
+    )
+    assert _found(t) == [
+        ("0", "address", "sixty one twelve west harmon road apartment three"),
+        ("1", "address", "p o box seven seven oh two fresno california"),
+        ("1", "zip", "nine three seven two six"),
+        ("2", "address", "eighty eight oh four pinecrest"),
+        ("2", "zip", "nine oh two one one"),
+    ]
+
+
+def test_a_street_said_again_without_its_type_and_a_street_with_a_unit_but_no_type():
+    t = _session(
+        "I grew up at Fifty-two Larch Court. Fifty-two Larch, the yellow one.",
+        "Her office is at 410 North Marlowe, Suite 12, by the station.",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [("0", "address"), ("0", "address"), ("1", "address")]
+
+
+def test_numbers_read_in_words_and_digits_and_in_the_groups_of_a_social():
+    t = _session(
+        "My social is 518-27-3346. Five one eight, twenty-seven, thirty-three forty-six, I know it by heart.",
+        "The old one on my card was seven two nine, 18, 4410.",
+        "Her direct line is (312) 555, uh, 0178.",
+        "The DEA number is B as in boy, Q, seven seven, R as in Robert, two nine one.",
+        "My employee number got reissued, it's K-2291 now.",
+    )
+    assert _found(t) == [
+        ("0", "ssn", "518-27-3346"),
+        ("0", "ssn", "Five one eight, twenty-seven, thirty-three forty-six"),
+        ("1", "ssn", "seven two nine, 18, 4410"),
+        ("2", "phone", "(312) 555, uh, 0178"),
+        ("3", "record_number", "B as in boy, Q, seven seven, R as in Robert, two nine one"),
+        ("4", "record_number", "K-2291"),
+    ]
+
+
+def test_spoken_ip_addresses_and_a_spelled_email_domain():
+    t = _session(
+        "The router log shows ten, twenty, one hundred, two fifty-four as the last login.",
+        "It says one hundred dot sixty-four dot twelve dot nine.",
+        "The v6 one is two zero zero one colon d b eight colon colon four.",
+        "Write to j dot ruiz at c m h c dot org, she reads those.",
+        "We counted one hundred, two, three, four of them.",
+    )
+    assert _found(t) == [
+        ("0", "ip_address", "ten, twenty, one hundred, two fifty-four"),
+        ("1", "ip_address", "one hundred dot sixty-four dot twelve dot nine"),
+        ("2", "ip_address", "two zero zero one colon d b eight colon colon four"),
+        ("3", "email", "j dot ruiz at c m h c dot org"),
+    ]
+
+
+def test_a_birthday_in_another_calendar_and_a_record_word_inside_a_web_address():
+    t = _session(
+        "Her birthday is 3 Jawza, we never used the other calendar at home.",
+        "He typed it on clinic-verify.net/id. Four four one, zero nine, two two seven eight.",
+    )
+    assert _found(t) == [
+        ("0", "date", "3 Jawza"),
+        ("1", "url", "clinic-verify.net/id"),
+        ("1", "ssn", "Four four one, zero nine, two two seven eight"),
+    ]
+
+
+def test_spoken_digits_reads_any_mix_of_words_and_digits():
+    from pipeline.privacy.numbers import spoken_digits
+
+    assert spoken_digits("Three ninety, fifty-five, eighteen oh two") == "390551802"
+    assert spoken_digits("six oh one, 44, double 3") == "6014433"
+    assert spoken_digits("one hundred, twenty-three") == "10023"
+    assert spoken_digits("one hundred twenty-three") == "123"
+    assert spoken_digits("two hundred and five") == "205"

@@ -43,6 +43,16 @@ STATE_CODES = (
 ).split()
 """US states, DC, Puerto Rico and the military post codes: a ZIP code follows them."""
 
+STATE_NAMES = (
+    "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho"
+    "|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota"
+    "|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york"
+    "|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina"
+    "|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming"
+    "|district of columbia|puerto rico"
+).split("|")
+"""US state names, as ASR writes them too (lower case): a ZIP code follows them."""
+
 LEAD_WIDTH = 80
 LEAD_BREAK = "\n\u00b6\n"  # no pattern matches across it: lead and text never join into one span
 

@@ -38,9 +38,11 @@ _TITLED = re.compile(
     rf"\b(?:(?P<pro>{_PRO_TITLES})|(?P<kin>{_KIN_TITLES}))\.?\s+(?P<name>{_WORD}(?:\s+{_WORD})?)"
 )
 _LOWER_TITLED = re.compile(r"\b(?:dr|mr|mrs|ms|mister|missus)\.?\s+(?P<name>[a-z][a-z'-]{2,})\b")
-# Lower-case titles that are also plain words ("the doctor said"): a name only if a list holds it.
+# Lower-case titles that are also plain words ("the doctor said", "i miss him"): a name only if a list
+# holds it ("miss figueroa", "doctor brenner").
 _LOWER_WORD_TITLED = re.compile(
-    r"\b(?:doctor|officer|detective|judge|nurse|coach)\s+(?P<name>[a-z][a-z'-]{2,})\b"
+    r"\b(?:doctor|officer|detective|judge|nurse|coach|miss|nana|grandma|aunt|auntie|uncle)\s+"
+    r"(?P<name>[a-z][a-z'-]{2,})\b"
 )
 _RELATIONS = (
     r"sister|brother|mom|mother|dad|father|husband|wife|son|daughter|friend|boyfriend|girlfriend|partner"

@@ -24,6 +24,12 @@ _NANP = re.compile(
     rf"(?<![\w$])(?:\+?1[\s.-]?)?(?:\([2-9]\d{{2}}\)\s?|[2-9]\d{{2}}[\s.-]?)\d{{3}}[\s.-]?\d{{4}}{_EXT}(?![\w])",
     re.IGNORECASE,
 )
+# A number with a filler word inside it ("(608) 555, um, 0163").
+_FILLER = r",?\s+(?:um+|uh+|er|erm|sorry|hold on|wait|let me see),?\s+"
+_NANP_FILLER = re.compile(
+    rf"(?<![\w$])(?:\([2-9]\d{{2}}\)|[2-9]\d{{2}})(?:{_FILLER}\d{{3}}[\s.-]?|[\s.-]?\d{{3}}{_FILLER})\d{{4}}{_EXT}(?![\w])",
+    re.IGNORECASE,
+)
 _VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7,10})\b")
 _INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
@@ -58,6 +64,7 @@ def phones(text: str) -> Iterator[Hit]:
             continue  # "loan number 7730019458", "the EDIPI, 1284467301": a record number
         confidence = 0.75 if bare and not phone_context else 0.95
         yield Hit(m.start(), m.end(), "phone", confidence, "nanp")
+    yield from hits_of(_NANP_FILLER, text, "phone", 0.85, "nanp with a filler word")
     yield from hits_of(_VANITY, text, "phone", 0.9, "toll free")
     for m in _INTL.finditer(text):
         if 8 <= _digit_count(m[0]) <= 15:
@@ -129,6 +136,58 @@ _PAIR = (
     rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
 )
 SPOKEN_TOKEN = rf"(?:{_PAIR}|{DIGIT_WORDS})"
+_HUNDRED = rf"(?:{_UNITS}\s+hundred(?:\s+(?:and\s+)?(?:{_PAIR}|{_UNITS}))?)"
+_VALUES = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine".split())}
+_VALUES.update(oh="0", o="0", ten="10", eleven="11", twelve="12", thirteen="13", fourteen="14", fifteen="15")
+_VALUES.update(sixteen="16", seventeen="17", eighteen="18", nineteen="19")
+_TENS = dict(twenty="2", thirty="3", forty="4", fifty="5", sixty="6", seventy="7", eighty="8", ninety="9")
+
+
+def spoken_digits(spoken: str) -> str:
+    """The digits a number read aloud stands for, in any mix of words and digits.
+
+    Example:
+        >>> spoken_digits("Three ninety, fifty-five, eighteen oh two")
+        '390551802'
+        >>> spoken_digits("six oh one, 44, double 3, one hundred")
+        '6014433100'
+    """
+    out, words = [], re.findall(r"[a-z]+|\d+|[,;]", spoken.lower())
+    i = 0
+    while i < len(words):
+        w, nxt = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if w.isdigit():
+            out.append(w)
+        elif w == "double" and len(_VALUES.get(nxt, nxt)) == 1 and _VALUES.get(nxt, nxt).isdigit():
+            out.append(_VALUES.get(nxt, nxt) * 2)
+            i += 1
+        elif w in _TENS:
+            unit = _VALUES.get(nxt, "")
+            joined = len(unit) == 1 and unit != "0"
+            out.append(_TENS[w] + (unit if joined else "0"))
+            i += joined
+        elif w in _VALUES and nxt == "hundred":  # "one hundred", "two hundred and five", "one hundred ten"
+            j = i + 2 + (words[i + 2 : i + 3] == ["and"])
+            rest = _below_hundred(words, j)
+            out.append(_VALUES[w] + (rest[0].rjust(2, "0") if rest else "00"))
+            i = (j + rest[1] - 1) if rest else i + 1
+        elif w in _VALUES:
+            out.append(_VALUES[w])
+        i += 1
+    return "".join(out)
+
+
+def _below_hundred(words: list[str], j: int) -> tuple[str, int] | None:
+    """The value of the words at ``j`` that finish a hundred ("twenty-three", "five"), and how many."""
+    w, nxt = (words + ["", ""])[j], (words + ["", ""])[j + 1]
+    if w in _TENS:
+        unit = _VALUES.get(nxt, "")
+        return (_TENS[w] + unit, 2) if len(unit) == 1 and unit != "0" else (_TENS[w] + "0", 1)
+    if w in _VALUES and w not in {"oh", "o"}:
+        return _VALUES[w], 1
+    return None
+
+
 # Numbers read aloud one or two digits at a time, in any mix ("five thirty-one, forty-four, zero nine
 # eight two"; "seventy-seven thirty, twenty-two fourteen"; "two four dash zero zero eight").
 _SPOKEN_NUMBER = re.compile(
@@ -136,10 +195,40 @@ _SPOKEN_NUMBER = re.compile(
 )
 
 
+# Words and digits mixed ("six oh one, 44, 3829"): a run with at least one of each.
+_MIXED_NUMBER = re.compile(
+    rf"(?<![\w-])(?:{SPOKEN_TOKEN}|\d{{1,4}})(?:(?:,?\s+dash,?\s+|[\s,.-]+)(?:{SPOKEN_TOKEN}|\d{{1,4}})){{2,24}}(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
+    """Numbers read out in pieces, with how many digits each stands for."""
+    for m in _SPOKEN_NUMBER.finditer(text):
+        yield m, _spoken_digit_count(m[0]), "spoken digits"
+    for m in _SPACED_SINGLE_DIGITS.finditer(text):
+        yield m, _digit_count(m[0]), "digit by digit"
+    for m in _MIXED_NUMBER.finditer(text):
+        if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
+            yield m, len(spoken_digits(m[0])), "words and digits"
+
+
+def spoken_runs(text: str) -> Iterator[re.Match[str]]:
+    """Numbers read aloud in ``text``, in words or in words and digits (see :func:`spoken_digits`)."""
+    yield from _SPOKEN_NUMBER.finditer(text)
+    for m in _MIXED_NUMBER.finditer(text):
+        if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
+            yield m
+
+
+def _ssn_groups(spoken: str) -> bool:
+    """Read in the groups of a social security number: 3, 2 and 4 digits ("4 8 4, 2 0, 7 7 1 6")."""
+    parts = re.split(r",|\s-\s|\bdash\b", spoken)
+    return [len(spoken_digits(p)) for p in parts] == [3, 2, 4]
+
+
 def _digit_by_digit(text: str) -> Iterator[Hit]:
-    runs = [(m, _spoken_digit_count(m[0]), "spoken digits") for m in _SPOKEN_NUMBER.finditer(text)]
-    runs += [(m, _digit_count(m[0]), "digit by digit") for m in _SPACED_SINGLE_DIGITS.finditer(text)]
-    for m, n, rule in runs:
+    for m, n, rule in _runs(text):
         spelled = re.search(r"(?:\b[A-Za-z][\s,.-]+){2,}$", text[max(0, m.start() - 16) : m.start()])
         suffixed = re.match(r"\s*(?:-|dash)\s*[A-Za-z]\b", text[m.end() :])  # "7 7 4 0 3 1 9 dash B"
         owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n)
@@ -149,6 +238,12 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             owner = "record_number"
         if n < 7 and not owner:
             continue
+        if (
+            n == 9
+            and _ssn_groups(m[0])
+            and not (owner == "record_number" and record_context(text, m.start()))
+        ):
+            owner = "ssn"
         if re.search(r"\bplus\s*$", before(text, m.start(), 8)):
             owner = "phone"  # "plus three five one, nine one two, ...": an international number
         if owner:
@@ -197,14 +292,14 @@ _SPECIFIC_RECORD_WORD = (
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\.)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
-_SPECIFIC_RECORD_WORDS = re.compile(rf"\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
+_SPECIFIC_RECORD_WORDS = re.compile(rf"(?<![/.@])\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
 _RECORD_CONTEXT = re.compile(
-    rf"\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|#|:)\W*){{0,3}}$",
+    rf"(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|#|:)\W*){{0,3}}$",
     re.IGNORECASE,
 )
 # A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
 # enough for shapes that are ids anyway (long or grouped numbers), not for any number.
-_RECORD_NEARBY = re.compile(rf"\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL)
+_RECORD_NEARBY = re.compile(rf"(?<![/.@])\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL)
 # The start of an answer to a question about a record ("And the student ID on the letter?" "448201.").
 _RECORD_ANSWER = re.compile(
     rf"\b{_RECORD_WORD}(?![\w-])[^?\n]{{0,40}}\?\s*{LEAD_BREAK}(?:\W*(?:it's|its|um|uh|yeah|yes|so|that's|ok|okay)\W*){{0,3}}$",
@@ -224,6 +319,11 @@ _SPOKEN_SEPARATORS = re.compile(
 _SPELLED_CODE = re.compile(
     rf"(?<![\w'’-])(?:(?:[A-Za-z]|(?i:{DIGIT_WORDS}|dash|\d))[\s,.-]+){{5,15}}"
     rf"(?:[A-Za-z]|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
+)
+# Letters given "as in" a word, with digits ("A as in apple, O as in Oscar, seven seven three, ...").
+_AS_IN_PART = rf"(?:[A-Za-z]\s+as\s+in\s+[A-Za-z]+|[A-Za-z]|{DIGIT_WORDS}|{_PAIR}|\d{{1,4}})"
+_AS_IN_CODE = re.compile(
+    rf"(?<![\w'’-]){_AS_IN_PART}(?:[\s,-]+{_AS_IN_PART}){{2,24}}(?![\w-])", re.IGNORECASE
 )
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
@@ -268,6 +368,12 @@ def record_numbers(text: str) -> Iterator[Hit]:
         digits = len(re.findall(rf"\b(?!o\b)(?:{DIGIT_WORDS}|\d)\b", m[0], re.I))  # a lone "O" is a letter
         if letters >= 2 and digits >= 2 and len(re.findall(r"\b[b-hj-zB-HJ-Z]\b", m[0])) >= 1:
             yield Hit(m.start(), m.end(), "record_number", 0.75, "spelled code")
+    for m in _AS_IN_CODE.finditer(text):
+        if (
+            re.search(r"\bas\s+in\b", m[0], re.I)
+            and len(spoken_digits(re.sub(r"as\s+in\s+\w+", "", m[0]))) >= 3
+        ):
+            yield Hit(m.start(), m.end(), "record_number", 0.85, "code spelled with 'as in'")
     for m in _PREFIXED_GROUPS.finditer(text):
         if _digit_count(m[0]) >= 6:
             yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
@@ -287,7 +393,7 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
             return 0.85, "code after record words"  # "booking code KX7PQ2"
     if digits < 4 or _DECIMAL.fullmatch(token):
         return None
-    if _FORM.search(before(text, start, 40)) or _FORM_AFTER.match(text, start + len(token)):
+    if _FORM.search(before(text, start, 16)) or _FORM_AFTER.match(text, start + len(token)):
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
     after_state = re.search(rf"\b(?:{'|'.join(STATE_CODES)}),?\s+$", text[max(0, start - 5) : start])
     if (
@@ -297,6 +403,8 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         and record_context(text, start, nearby=True)
     ):
         return 0.8, "prefixed number near record words"
+    if letters and digits >= 4 and record_context(text, start, nearby=True):
+        return 0.75, "letters and digits near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
         return 0.7, "letters and digits"
     if len(token) >= 6 and digits >= 3 and letters >= 2 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:

@@ -21,6 +21,7 @@ from pipeline.privacy.hits import (
     LEAD_BREAK,
     LEAD_WIDTH,
     STATE_CODES,
+    STATE_NAMES,
     Hit,
     before,
     detector,
@@ -31,6 +32,7 @@ from pipeline.privacy.numbers import (  # importing numbers registers its detect
     DIGIT_WORDS,
     SPOKEN_TOKEN,
     record_context,
+    spoken_digits,
 )
 
 __all__ = ["CATEGORIES", "DETECTORS", "Hit", "detect", "resolve"]
@@ -49,7 +51,7 @@ _TLD = (
 )
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w.'’-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
-    rf"(?:\s+(?!dot\b)[a-z0-9-]{{1,20}}){{0,2}}(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
+    rf"(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}}){{0,8}}(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
     re.IGNORECASE,
 )
 # Half spoken: "rq.atc at proton.me"; the user name must look like one (a dot, an underscore or a digit),
@@ -68,6 +70,9 @@ def emails(text: str) -> Iterator[Hit]:
         if not re.match(r"/", text[m.end() :]):
             yield Hit(m.start(), m.end(), "email", 0.85, "half-spoken email")
     for m in _SPOKEN_EMAIL.finditer(text):
+        domain = re.split(r"\s+at\s+", m[0], flags=re.I)[-1].split(" dot ")[0].split()
+        if sum(len(w) > 1 for w in domain[1:]) > 2:
+            continue  # a domain is one word, a few spelled letters, or two or three words at most
         start = m.start()
         for word in m[0].split()[:-3]:
             if word.lower() not in _SPOKEN_LEAD:
@@ -134,15 +139,37 @@ _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
 _IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 
 
-_IP_PART = rf"(?:{SPOKEN_TOKEN}(?:\s+{SPOKEN_TOKEN}){{0,2}})"
+_HUNDRED = rf"(?:{DIGIT_WORDS}\s+hundred(?:\s+(?:and\s+)?{SPOKEN_TOKEN})?)"
+_IP_PART = rf"(?:{_HUNDRED}|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,2}})"
 _SPOKEN_IP_WORDS = re.compile(rf"\b{_IP_PART}(?:\s+(?:dot|point)\s+{_IP_PART}){{3}}\b", re.IGNORECASE)
+# "One nine eight, fifty-one, one hundred, twenty-three": parts read with pauses, after an IP word
+_SPOKEN_IP_COMMAS = re.compile(rf"\b{_IP_PART}(?:,\s+{_IP_PART}){{3}}\b(?!,\s+{SPOKEN_TOKEN})", re.IGNORECASE)
+_IP_CONTEXT = re.compile(
+    r"\b(?:ip|ipv4|address|log-?ins?|logged|server|router|vpn|\d{1,3}(?:\.\d{1,3}){3})\b", re.I
+)
+# "two zero zero one colon d b eight colon three three colon colon nine"
+_HEX_GROUP = rf"(?:(?:{DIGIT_WORDS}|[a-f])(?:\s+(?:{DIGIT_WORDS}|[a-f])){{0,3}})"
+_SPOKEN_IPV6 = re.compile(rf"\b{_HEX_GROUP}(?:\s+colon(?:\s+colon)?\s+{_HEX_GROUP}){{2,7}}\b", re.IGNORECASE)
+
+
+def _ip_parts_ok(spoken: str) -> bool:
+    parts = [spoken_digits(p) for p in re.split(r",|\bdot\b|\bpoint\b", spoken, flags=re.I)]
+    return len(parts) == 4 and all(p and int(p) <= 255 for p in parts)
+
+
 _SPOKEN_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\s+(?:point|dot)\s+\d{1,3}){3}(?![\d.])", re.IGNORECASE)
 
 
 @detector("ip_address")
 def ip_addresses(text: str) -> Iterator[Hit]:
     for m in _SPOKEN_IP_WORDS.finditer(text):
-        yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv4")
+        if _ip_parts_ok(m[0]):
+            yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv4")
+    for m in _SPOKEN_IP_COMMAS.finditer(text):
+        if _ip_parts_ok(m[0]) and _IP_CONTEXT.search(before(text, m.start(), 100)):
+            yield Hit(m.start(), m.end(), "ip_address", 0.75, "spoken ipv4 after an ip word")
+    for m in _SPOKEN_IPV6.finditer(text):
+        yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv6")
     for m in _SPOKEN_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
             yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
@@ -183,12 +210,19 @@ _DATE_PATTERNS = [
     (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+)?{_YEAR}\b", re.I), 0.9, "month day year"),
     (re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.9, "day month year"),
 ]
+# Solar Hijri months (Afghan and Iranian names) and Hijri months: birthdays are given in them.
+_OTHER_MONTH = (
+    r"(?:hamal|sawr|saur|jawza|saratan|asad|sunbula|mizan|aqrab|qaws|jadi|dalw|hoot|hut|farvardin|ordibehesht"
+    r"|khordad|mordad|shahrivar|mehr|aban|azar|bahman|esfand|muharram|safar|rabi al-awwal|rabi al-thani"
+    r"|jumada al-awwal|jumada al-thani|rajab|shaban|sha'ban|ramadan|shawwal|dhu al-qadah|dhu al-hijjah)"
+)
 _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
 _DAY_MONTH = [
     re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b", re.I),
     re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MONTH}", re.I),
     re.compile(rf"\b{_DAY}\s+{_MONTH}", re.I),
     re.compile(r"(?<![\w/.-])\d{1,2}/\d{1,2}(?![\w/.-])"),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_OTHER_MONTH}\b|\b{_OTHER_MONTH}\s+{_DAY}\b", re.I),
 ]
 
 
@@ -253,8 +287,37 @@ _STREET_FIRST = re.compile(
     r"\b\d{1,6}\s+(?:Calle|Avenida|Av\.|Rue|Via|Camino|Paseo|Rua|Carrera)\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
     r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|number|no\.?|#)\s*)?#?[\w-]{1,6})?"
 )
+# House numbers read aloud ("eleven thirty three east forest avenue", "Thirty-nine Alder Street").
+_SPOKEN_HOUSE = rf"(?:{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,3}})"
+_DIRECTION_WORD = r"(?:(?:north|south)(?:east|west)?|east|west)"
+_SPOKEN_UNIT = (
+    rf"(?:,?\s+(?:apt|apartment|unit|suite|ste|number)\.?\s*#?\s*(?:\d{{1,5}}[A-Za-z]?\b|{SPOKEN_TOKEN}"
+    rf"(?:\s+{SPOKEN_TOKEN}){{0,2}}\b(?:\s+[a-z]\b)?|[A-Za-z]\b))?"
+)
+_STREET_WORD = rf"(?:\s+(?!{SPOKEN_TOKEN}\b)[A-Za-z][\w'-]*)"
+_SPOKEN_STREET = re.compile(
+    rf"\b(?P<house>{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,3}})\s+{_STREET_TYPE}"
+    rf"{_SPOKEN_UNIT}",
+    re.IGNORECASE,
+)
+# A house number, a direction and a name, then a unit: a street with its type left out
+# ("three thirty three south kingshighway suite four hundred", "333 South Kingshighway, Suite 400").
+_DIRECTION_NAME_UNIT = re.compile(
+    rf"\b(?P<house>\d{{1,6}}|{_SPOKEN_HOUSE})\s+{_DIRECTION_WORD}(?P<name>{_STREET_WORD}{{1,2}})"
+    r"(?=,?\s+(?:apt|apartment|unit|suite|ste)\b)",
+    re.IGNORECASE,
+)
+# A house number and a name right before a spoken ZIP code ("ninety one forty two greenfield thats ...").
+_HOUSE_NAME_BEFORE = re.compile(
+    rf"\b(?P<house>\d{{1,6}}|{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}})"
+    r"(?:\s+that'?s)?,?(?:\s+(?:the\s+)?zip(?:\s+code)?(?:\s+is)?)?,?\s*$",
+    re.IGNORECASE,
+)
 _BOX_CITY = re.compile(r"\bBox\s+\d{1,6}(?=,\s*[A-Z][a-z])")  # "Box 2209, Hartford, Connecticut"
-_PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?|post office)\s*box\s+\d+\b", re.IGNORECASE)
+_PO_BOX = re.compile(
+    rf"\b(?:p\.?\s?o\.?|post office)\s*box\s+(?:\d+\b|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,5}}\b)",
+    re.IGNORECASE,
+)
 _RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
 
 
@@ -274,7 +337,39 @@ _NOT_STREET_WORDS = {
     "my",
     "a",
     "or",
+    "minute",
+    "minutes",
+    "mile",
+    "miles",
+    "hour",
+    "hours",
+    "block",
+    "blocks",
+    "year",
+    "years",
+    "day",
+    "days",
+    "dollar",
+    "dollars",
+    "times",
 }
+_NUMBER_WORD = re.compile(rf"{SPOKEN_TOKEN}|hundred|thousand|and", re.IGNORECASE)
+
+
+def _house_and_name(m: re.Match[str]) -> bool:
+    """A house number of two digits or more and a street name of words that can name a street:
+    not "one long road", "forty five minute drive" or "twenty twenty two road"."""
+    if len(spoken_digits(m["house"])) < 2:
+        return False
+    words = [w.strip(".,").lower() for w in m["name"].split()]
+    return not any(w in _NOT_STREET_WORDS or _NUMBER_WORD.fullmatch(w) for w in words)
+
+
+def street_stem(address: str) -> str | None:
+    """The house number and street name of an address, said again without the street type
+    (``"Thirty-nine Alder Street, Apt 2"`` -> ``"Thirty-nine Alder"``), when it has both."""
+    m = re.match(rf"(\S+(?:\s+\S+){{1,4}}?)\s+{_STREET_TYPE}", address, re.IGNORECASE)
+    return m[1] if m else None
 
 
 def _with_city(text: str, end: int) -> int:
@@ -298,6 +393,17 @@ def addresses(text: str) -> Iterator[Hit]:
     yield from hits_of(_MILITARY, text, "address", 0.9, "military post")
     for m in _STREET_FIRST.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "street type first")
+    for pattern, rule in (
+        (_SPOKEN_STREET, "spoken street address"),
+        (_DIRECTION_NAME_UNIT, "street and unit"),
+    ):
+        for m in pattern.finditer(text):
+            if _house_and_name(m):
+                yield Hit(m.start(), m.end(), "address", 0.8, rule)
+    for start, _ in _spoken_zips(text):
+        m = _HOUSE_NAME_BEFORE.search(text, max(0, start - 60), start)
+        if m and _house_and_name(m):
+            yield Hit(m.start(), m.end("name"), "address", 0.7, "number and name before a zip")
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
@@ -305,7 +411,30 @@ def addresses(text: str) -> Iterator[Hit]:
 
 _ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
 _STATE = rf"(?:{'|'.join(STATE_CODES)}|[A-Z][a-z]+)"
-_ZIP_CONTEXT = re.compile(rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$)")
+_ZIP_CONTEXT = re.compile(
+    rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$|(?i:\b(?:{'|'.join(STATE_NAMES)}),?\s*$))"
+)
+_ONE_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN_FIVE = re.compile(rf"(?<![\w'-]){_ONE_DIGIT}(?:[\s,-]+{_ONE_DIGIT}){{4}}(?![\w'-])", re.IGNORECASE)
+_NEAR_STREET = re.compile(
+    rf"\b(?:{_STREET_TYPE}|box|apt|apartment|suite|unit)(?!.*\b(?:phone|cell|call|number|social)\b)", re.I
+)
+
+
+def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
+    """Five digits read one by one where a ZIP code goes: after "zip", a state, or a street address,
+    or followed by "zip" ("four eight two two eight, different zip")."""
+    for m in _SPOKEN_FIVE.finditer(text):
+        around = before(text, m.start(), 14).split()[-1:] + text[m.end() : m.end() + 14].split()[:1]
+        if any(re.fullmatch(SPOKEN_TOKEN, w.strip(",."), re.I) for w in around):
+            continue  # five digits of a longer number
+        window = before(text, m.start(), 70)
+        if (
+            _ZIP_CONTEXT.search(window[-30:])
+            or re.search(r"\bzip\b", window[-25:] + text[m.end() : m.end() + 30], re.I)
+            or _NEAR_STREET.search(window)
+        ):
+            yield m.start(), m.end()
 
 
 @detector("zip")
@@ -321,6 +450,8 @@ def zips(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "zip", 0.8, "zip+4")
         elif not before(text, m.start(), 12).rstrip().endswith(("$", "the", "about")):
             yield Hit(m.start(), m.end(), "zip", 0.5, "five digits")
+    for start, end in _spoken_zips(text):
+        yield Hit(start, end, "zip", 0.8, "spoken zip")
 
 
 def detect(text: str, lead: str = "") -> list[Hit]:

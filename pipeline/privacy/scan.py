@@ -24,7 +24,8 @@ from pipeline.batch import FileProblem, read_inputs
 from pipeline.datamodel import IdentifierFinding, Transcript, Turn, Utterance
 from pipeline.errors import InputError, RuptureError
 from pipeline.privacy.names import NameFinder, name_words, names_in_labels
-from pipeline.privacy.patterns import CATEGORIES, Hit, detect, resolve
+from pipeline.privacy.numbers import spoken_digits, spoken_runs
+from pipeline.privacy.patterns import CATEGORIES, Hit, detect, resolve, street_stem
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 
@@ -78,9 +79,10 @@ pathological input (a megabyte of digits) must not make thousands of them."""
 
 
 class SessionFinder:
-    """Names (:class:`NameFinder`) and, for one session, every number-bearing identifier found surely
-    elsewhere in it: "448201" after "the student ID?" is a record number in every later turn too, and
-    a number with the digits of a social security number found earlier is that number.
+    """Names (:class:`NameFinder`) and, for one session, every number-bearing identifier, date and
+    address found surely elsewhere in it: "448201" after "the student ID?" is a record number in every
+    later turn too; a number with the digits of a social security number found earlier is that number,
+    written or read aloud; "Thirty-nine Alder" after "Thirty-nine Alder Street" is the address.
 
     ``seen`` maps each identifier's key (its digits, for one made of digits and separators; else its
     text) to its category and the confidence it was found with (at most 0.85).
@@ -98,6 +100,11 @@ class SessionFinder:
             hits += [
                 Hit(m.start(), m.end(), *self.seen[seen_key(m[0])], "found elsewhere in the session")
                 for m in self._seen_re.finditer(text)
+            ]
+            hits += [  # the same digits read aloud: "six oh one, 44, 3829" after "601-44-3829"
+                Hit(m.start(), m.end(), *self.seen[digits], "found elsewhere in the session, read aloud")
+                for m in spoken_runs(text)
+                if (digits := spoken_digits(m[0])) in self.seen
             ]
         return hits
 
@@ -133,8 +140,13 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
                 continue
             elif h.category == "name":
                 names.update(dict.fromkeys(name_words(surface)))
-            elif len(seen) < MAX_SEEN and sum(c.isdigit() for c in surface) >= 4:
+            elif len(seen) >= MAX_SEEN:
+                continue
+            elif sum(c.isdigit() for c in surface) >= 4 or h.category in ("date", "address"):
                 seen.setdefault(seen_key(surface), (h.category, min(h.confidence, 0.85)))
+                stem = street_stem(surface) if h.category == "address" else None
+                if stem:  # "Thirty-nine Alder" after "Thirty-nine Alder Street"
+                    seen.setdefault(stem, ("address", min(h.confidence, 0.85)))
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
     return SessionFinder(NameFinder(options.names, labels, names), seen)
 
