@@ -46,9 +46,17 @@ def main() -> None:
             means.setdefault(share, []).append(result)
             print(f"draw {draw} share {share:.2f} ({len(subset)} sessions): {result}", flush=True)
     print("\n## mean over draws")
+    curve = []
     for share, results in means.items():
         coarse, labels = np.mean(results, axis=0)
+        curve.append((max(1, round(share * len(train))), coarse, labels))
         print(f"share {share:.2f}: coarse {coarse:.3f}, labels {labels:.3f}")
+    print("\n## a straight line in log2(sessions), extrapolated (a rough guide, not a promise)")
+    x = np.log2([n for n, _, _ in curve])
+    for i, (name, target) in enumerate((("coarse", 0.80), ("labels", 0.55)), start=1):
+        slope, intercept = np.polyfit(x, [row[i] for row in curve], 1)
+        need = 2 ** ((target - intercept) / slope)
+        print(f"{name}: +{slope:.3f} per doubling of train sessions; {target} at about {need:,.0f} sessions")
 
 
 if __name__ == "__main__":

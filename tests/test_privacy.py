@@ -269,7 +269,7 @@ def test_shapes_from_the_sixth_set():
         ("4", "date", "February 14th"),
         ("5", "address", "5120 Northwood, Overland Park, Kansas"),
         ("5", "zip", "66202"),
-        ("5", "phone", "1-800-MEDICARE"),
+        # 1-800-MEDICARE is an agency number (public_numbers.txt): not reported
     ]
 
 
@@ -751,3 +751,15 @@ def test_spoken_digits_reads_any_mix_of_words_and_digits():
     assert spoken_digits("one hundred, twenty-three") == "10023"
     assert spoken_digits("one hundred twenty-three") == "123"
     assert spoken_digits("two hundred and five") == "205"
+
+
+def test_crisis_lines_and_agency_numbers_are_not_identifiers_and_survive_redaction():
+    # Written for this test: a safety plan must stay readable in a redacted transcript.
+    t = _session(
+        "If it gets dark tonight, call 988 or the hotline, 1-800-799-7233. Or 1-800-GAMBLER for betting.",
+        "Okay. My sister's cell is 614-555-0187 if you need her.",
+    )
+    assert _found(t) == [("1", "phone", "614-555-0187")]
+    redacted = redact_transcript(t)[0].turns
+    assert "1-800-799-7233" in redacted[0].text and "1-800-GAMBLER" in redacted[0].text
+    assert "614-555-0187" not in redacted[1].text

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from pipeline.privacy.hits import LEAD_BREAK, STATE_CODES, Hit, before, detector, hits_of
 
@@ -45,6 +47,33 @@ _SSN_CONTEXT = re.compile(r"\b(ssn|social|security|ss#|ss number|soc sec)\b", re
 
 def _digit_count(s: str) -> int:
     return sum(c.isdigit() for c in s)
+
+
+_KEYPAD = {
+    c: d
+    for d, letters in zip("23456789", "ABC DEF GHI JKL MNO PQRS TUV WXYZ".split(), strict=True)
+    for c in letters
+}
+
+
+def dialled(number: str) -> str:
+    """The ten digits a North American number dials: letters read off the keypad, no leading 1, no
+    extension, letters past the tenth digit ignored (as a phone does).
+
+    Example:
+        >>> dialled("1-800-GAMBLER"), dialled("1-800-MEDICARE"), dialled("(800) 799-7233 ext 2")
+        ('8004262537', '8006334227', '8007997233')
+    """
+    number = re.sub(r"(?i)\s*,?\s*(?:x|ext\.?|extension)\s*\d+$", "", number)
+    digits = "".join(_KEYPAD.get(c, c) for c in number.upper() if c.isalnum())
+    return (digits[1:] if len(digits) >= 11 and digits.startswith("1") else digits)[:10]
+
+
+@cache
+def public_numbers() -> frozenset[str]:
+    """Crisis lines, hotlines and agencies (``public_numbers.txt``): they identify no one."""
+    lines = (Path(__file__).with_name("public_numbers.txt")).read_text(encoding="utf-8").splitlines()
+    return frozenset(dialled(x.split()[0]) for x in lines if x.strip() and not x.startswith("#"))
 
 
 @detector("phone")

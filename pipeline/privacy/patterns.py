@@ -31,6 +31,8 @@ from pipeline.privacy.hits import (
 from pipeline.privacy.numbers import (  # importing numbers registers its detectors
     DIGIT_WORDS,
     SPOKEN_TOKEN,
+    dialled,
+    public_numbers,
     record_context,
     spoken_digits,
 )
@@ -461,8 +463,20 @@ def detect(text: str, lead: str = "") -> list[Hit]:
     "and the member ID?" reads as a record number. Its own identifiers are not returned.
     """
     if not lead:
-        return resolve([h for fn in DETECTORS.values() for h in fn(text)])
+        return resolve(_not_public(text, [h for fn in DETECTORS.values() for h in fn(text)]))
     lead = lead[-LEAD_WIDTH:] + LEAD_BREAK
     n = len(lead)
-    hits = [h for fn in DETECTORS.values() for h in fn(lead + text) if h.start >= n]
-    return resolve([Hit(h.start - n, h.end - n, h.category, h.confidence, h.rule) for h in hits])
+    hits = [Hit(h.start - n, h.end - n, h.category, h.confidence, h.rule)
+            for fn in DETECTORS.values() for h in fn(lead + text) if h.start >= n]  # fmt: skip
+    return resolve(_not_public(text, hits))
+
+
+def _not_public(text: str, hits: list[Hit]) -> list[Hit]:
+    """``hits`` less any that are a crisis line, hotline or agency number (``public_numbers.txt``),
+    under whatever category: "the hotline is 1-800-799-7233" names no one and stays readable."""
+    public = public_numbers()
+    return [
+        h
+        for h in hits
+        if h.category not in ("phone", "record_number") or dialled(text[h.start : h.end]) not in public
+    ]
