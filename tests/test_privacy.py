@@ -763,3 +763,56 @@ def test_crisis_lines_and_agency_numbers_are_not_identifiers_and_survive_redacti
     redacted = redact_transcript(t)[0].turns
     assert "1-800-799-7233" in redacted[0].text and "1-800-GAMBLER" in redacted[0].text
     assert "614-555-0187" not in redacted[1].text
+
+
+# Written for these tests (session 6, after the test13 and test14 blind runs).
+def test_how_a_number_is_grouped_when_read_says_whose_it_is():
+    t = _session(
+        "I called the number on the claim letter, five one three, five five five, oh one six two, ext 9.",
+        "Hull number two two four one, eight eight six, it's painted on the stern.",
+        "The bank said routing 021000089 and then my Social Security number, which is 441629087.",
+        "Her social is 4-4-1-6-2-9-0-8-7, she said it twice.",
+        "Let me think. Five one two, uh, forty-four, um, ninety thirty-one.",
+    )
+    assert _found(t) == [
+        ("0", "phone", "five one three, five five five, oh one six two"),
+        ("1", "record_number", "two two four one, eight eight six"),
+        ("2", "record_number", "021000089"),
+        ("2", "ssn", "441629087"),
+        ("3", "ssn", "4-4-1-6-2-9-0-8-7"),
+        ("4", "ssn", "Five one two, uh, forty-four, um, ninety thirty-one"),
+    ]
+
+
+def test_addresses_abroad_centers_floors_and_hundreds():
+    t = _session(
+        "The program is at 210 Lakeview Center, third floor, by the bus stop.",
+        "My mother lives at Calle Hidalgo 42, Guadalajara, and my uncle on Vilniaus gatvė 12.",
+        "In Sweden we had a flat at Storgatan 7, then Hauptstraße 5 in Bremen.",
+        "we lived at twenty one hundred west oak street for years",
+    )
+    assert [(i, c, x) for i, c, x in _found(t) if c == "address"] == [
+        ("0", "address", "210 Lakeview Center, third floor"),
+        ("1", "address", "Calle Hidalgo 42, Guadalajara"),
+        ("1", "address", "Vilniaus gatvė 12"),
+        ("2", "address", "Storgatan 7"),
+        ("2", "address", "Hauptstraße 5"),
+        ("3", "address", "twenty one hundred west oak street"),
+    ]
+
+
+def test_spanish_numbers_and_dates_in_an_interpreted_session_and_an_ip_read_back():
+    t = _session(
+        "Cinco uno dos, cuarenta y cuatro, noventa treinta y uno. Es mi seguro social.",
+        "Nací el veinte de junio de mil novecientos ochenta y dos.",
+        "The login came from 203.0.113.200 again.",
+        "Two oh three, zero, one thirteen, two hundred. I know it by heart now.",
+        "The VIN is 1HGCM82633A004352, it's on the insurance form somewhere.",
+    )
+    assert _found(t) == [
+        ("0", "ssn", "Cinco uno dos, cuarenta y cuatro, noventa treinta y uno"),
+        ("1", "date", "veinte de junio de mil novecientos ochenta y dos"),
+        ("2", "ip_address", "203.0.113.200"),
+        ("3", "ip_address", "Two oh three, zero, one thirteen, two hundred"),
+        ("4", "record_number", "1HGCM82633A004352"),
+    ]

@@ -115,7 +115,7 @@ def phones(text: str) -> Iterator[Hit]:
 # Numbers said one digit at a time ("five five five, oh one...", "1 8 4 4 2 0 9 7 3"): whose number it
 # is comes from the nearest telling word before it, else from a letter prefix ("inc zero zero nine..."),
 # else from how many digits there are.
-_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:(?:,? | - )\d){4,24}(?![\w-])")
+_SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:(?:,? | - |-)\d){4,24}(?![\w-])")
 _PHONE_WORDS = re.compile(
     r"\b(?:call|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
 )
@@ -170,6 +170,21 @@ _VALUES = {w: str(i) for i, w in enumerate("zero one two three four five six sev
 _VALUES.update(oh="0", o="0", ten="10", eleven="11", twelve="12", thirteen="13", fourteen="14", fifteen="15")
 _VALUES.update(sixteen="16", seventeen="17", eighteen="18", nineteen="19")
 _TENS = dict(twenty="2", thirty="3", forty="4", fifty="5", sixty="6", seventy="7", eighty="8", ninety="9")
+# Spanish, as interpreted sessions keep it ("seis cero cuatro, treinta y nueve, veintidós ochenta y siete")
+_ES_UNITS = "cero uno dos tres cuatro cinco seis siete ocho nueve".split()
+_ES_TEENS = "diez once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve".split()
+_ES_TWENTIES = "veinte veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete".split()
+_ES_TWENTIES += ["veintiocho", "veintinueve"]
+_VALUES.update({w: str(i) for i, w in enumerate(_ES_UNITS)} | {"una": "1"})
+_VALUES.update({w: str(10 + i) for i, w in enumerate(_ES_TEENS + _ES_TWENTIES)})
+_VALUES.update({w.replace("é", "e").replace("ó", "o"): v for w, v in _VALUES.items() if re.search("[éó]", w)})
+_TENS.update(treinta="3", cuarenta="4", cincuenta="5", sesenta="6", setenta="7", ochenta="8", noventa="9")
+_ES_UNIT = r"(?:uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
+SPANISH_TOKEN = (
+    rf"(?:(?:treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa)(?:\s+y\s+{_ES_UNIT})?"
+    rf"|dieci(?:s[ée]is|siete|ocho|nueve)|veinti(?:uno|d[óo]s|tr[ée]s|cuatro|cinco|s[ée]is|siete|ocho|nueve)"
+    rf"|diez|once|doce|trece|catorce|quince|veinte|cero|{_ES_UNIT})"
+)
 
 
 def spoken_digits(spoken: str) -> str:
@@ -181,7 +196,7 @@ def spoken_digits(spoken: str) -> str:
         >>> spoken_digits("six oh one, 44, double 3, one hundred")
         '6014433100'
     """
-    out, words = [], re.findall(r"[a-z]+|\d+|[,;]", spoken.lower())
+    out, words = [], re.findall(r"[^\W\d_]+|\d+|[,;]", spoken.lower())
     i = 0
     while i < len(words):
         w, nxt = words[i], words[i + 1] if i + 1 < len(words) else ""
@@ -191,6 +206,8 @@ def spoken_digits(spoken: str) -> str:
             out.append(_VALUES.get(nxt, nxt) * 2)
             i += 1
         elif w in _TENS:
+            if nxt == "y" and i + 2 < len(words):  # "treinta y nueve"
+                i, nxt = i + 1, words[i + 2]
             unit = _VALUES.get(nxt, "")
             joined = len(unit) == 1 and unit != "0"
             out.append(_TENS[w] + (unit if joined else "0"))
@@ -219,9 +236,9 @@ def _below_hundred(words: list[str], j: int) -> tuple[str, int] | None:
 
 # Numbers read aloud one or two digits at a time, in any mix ("five thirty-one, forty-four, zero nine
 # eight two"; "seventy-seven thirty, twenty-two fourteen"; "two four dash zero zero eight").
-_SPOKEN_NUMBER = re.compile(
-    rf"\b{SPOKEN_TOKEN}(?:(?:,?\s+dash,?\s+|[\s,.-]+){SPOKEN_TOKEN}){{2,24}}\b", re.IGNORECASE
-)
+_PAUSE = r"(?:,?\s+dash,?\s+|,?\s+(?:um+|uh+|er|erm)\b,?\s+|[\s,.-]+)"  # "five three eight, um, seventy-two"
+_SPOKEN_NUMBER = re.compile(rf"\b{SPOKEN_TOKEN}(?:{_PAUSE}{SPOKEN_TOKEN}){{2,24}}\b", re.IGNORECASE)
+_SPANISH_NUMBER = re.compile(rf"\b{SPANISH_TOKEN}(?:{_PAUSE}{SPANISH_TOKEN}){{2,24}}\b", re.IGNORECASE)
 
 
 # Words and digits mixed ("six oh one, 44, 3829"): a run with at least one of each.
@@ -235,25 +252,36 @@ def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
     """Numbers read out in pieces, with how many digits each stands for."""
     for m in _SPOKEN_NUMBER.finditer(text):
         yield m, _spoken_digit_count(m[0]), "spoken digits"
+    for m in _SPANISH_NUMBER.finditer(text):
+        yield m, len(spoken_digits(m[0])), "spoken digits (Spanish)"
     for m in _SPACED_SINGLE_DIGITS.finditer(text):
-        yield m, _digit_count(m[0]), "digit by digit"
+        if not re.fullmatch(r"[\d-]+", m[0]) or _digit_count(m[0]) >= 7:  # not "the 5-4-3-2-1 exercise"
+            yield m, _digit_count(m[0]), "digit by digit"
     for m in _MIXED_NUMBER.finditer(text):
         if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
             yield m, len(spoken_digits(m[0])), "words and digits"
 
 
+_WITH_HUNDREDS = re.compile(
+    rf"\b(?:{_HUNDRED}|{SPOKEN_TOKEN})(?:{_PAUSE}(?:{_HUNDRED}|{SPOKEN_TOKEN})){{2,24}}\b", re.IGNORECASE
+)
+
+
 def spoken_runs(text: str) -> Iterator[re.Match[str]]:
     """Numbers read aloud in ``text``, in words or in words and digits (see :func:`spoken_digits`)."""
     yield from _SPOKEN_NUMBER.finditer(text)
+    yield from _SPANISH_NUMBER.finditer(text)
+    yield from (m for m in _WITH_HUNDREDS.finditer(text) if "hundred" in m[0].lower())
     for m in _MIXED_NUMBER.finditer(text):
         if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
             yield m
 
 
-def _ssn_groups(spoken: str) -> bool:
-    """Read in the groups of a social security number: 3, 2 and 4 digits ("4 8 4, 2 0, 7 7 1 6")."""
+def _groups(spoken: str) -> list[int]:
+    """How many digits each pause-separated group of a number read aloud holds: ``[3, 2, 4]`` for
+    "4 8 4, 2 0, 7 7 1 6" (a social's groups), ``[3, 3, 4]`` for a phone number's."""
     parts = re.split(r",|\s-\s|\bdash\b", spoken)
-    return [len(spoken_digits(p)) for p in parts] == [3, 2, 4]
+    return [n for n in (len(spoken_digits(p)) for p in parts) if n]
 
 
 def _digit_by_digit(text: str) -> Iterator[Hit]:
@@ -267,12 +295,14 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             owner = "record_number"
         if n < 7 and not owner:
             continue
-        if (
-            n == 9
-            and _ssn_groups(m[0])
-            and not (owner == "record_number" and record_context(text, m.start()))
-        ):
-            owner = "ssn"
+        groups = _groups(m[0])
+        if not (owner == "record_number" and record_context(text, m.start())):
+            if n == 9 and groups == [3, 2, 4]:
+                owner = "ssn"
+            elif n in (10, 11) and groups[-3:] == [3, 3, 4]:
+                owner = "phone"  # "four one two, five five five, oh one four eight"
+        if owner is None and n == 7 and len(groups) > 1 and groups != [3, 4]:
+            owner = "record_number"  # "one zero nine eight, three four two": no phone is read 4-3
         if re.search(r"\bplus\s*$", before(text, m.start(), 8)):
             owner = "phone"  # "plus three five one, nine one two, ...": an international number
         if owner:
@@ -318,17 +348,21 @@ _SPECIFIC_RECORD_WORD = (
     r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
-    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\.)"
+    r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
+_NOT_SSN = r"(?<!security )(?<!social )"  # "her Social Security number": a social's, not a record's
 _SPECIFIC_RECORD_WORDS = re.compile(rf"(?<![/.@])\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
 _RECORD_CONTEXT = re.compile(
-    rf"(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|#|:)\W*){{0,3}}$",
+    rf"{_NOT_SSN}(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|#|:)\W*){{0,3}}$",
     re.IGNORECASE,
 )
 # A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
 # enough for shapes that are ids anyway (long or grouped numbers), not for any number.
-_RECORD_NEARBY = re.compile(rf"(?<![/.@])\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL)
+_RECORD_NEARBY = re.compile(
+    rf"{_NOT_SSN}(?<![/.@])\b{_RECORD_WORD}(?![\w-]).{{0,80}}$", re.IGNORECASE | re.DOTALL
+)
 # The start of an answer to a question about a record ("And the student ID on the letter?" "448201.").
 _RECORD_ANSWER = re.compile(
     rf"\b{_RECORD_WORD}(?![\w-])[^?\n]{{0,40}}\?\s*{LEAD_BREAK}(?:\W*(?:it's|its|um|uh|yeah|yes|so|that's|ok|okay)\W*){{0,3}}$",
@@ -356,7 +390,7 @@ _AS_IN_CODE = re.compile(
 )
 _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
-_FORM_AFTER = re.compile(r"[^.!?]{0,40}\bform\b", re.IGNORECASE)
+_FORM_AFTER = re.compile(r",?\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}forms?\b", re.IGNORECASE)
 _MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)", re.I)
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 

@@ -30,6 +30,7 @@ from pipeline.privacy.hits import (
 )
 from pipeline.privacy.numbers import (  # importing numbers registers its detectors
     DIGIT_WORDS,
+    SPANISH_TOKEN,
     SPOKEN_TOKEN,
     dialled,
     public_numbers,
@@ -218,6 +219,21 @@ _OTHER_MONTH = (
     r"|khordad|mordad|shahrivar|mehr|aban|azar|bahman|esfand|muharram|safar|rabi al-awwal|rabi al-thani"
     r"|jumada al-awwal|jumada al-thani|rajab|shaban|sha'ban|ramadan|shawwal|dhu al-qadah|dhu al-hijjah)"
 )
+# Spanish: "14 de mayo de 1990", "catorce de mayo de mil novecientos noventa"
+_ES_MONTH = (
+    r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)"
+)
+_ES_YEAR = rf"(?:\d{{4}}|(?:mil\s+novecientos|dos\s+mil)(?:\s+{SPANISH_TOKEN})?)"
+_DATE_PATTERNS.append(
+    (
+        re.compile(
+            rf"\b(?:\d{{1,2}}|primero|{SPANISH_TOKEN})\s+de\s+{_ES_MONTH}\s+(?:de(?:l)?\s+)?{_ES_YEAR}\b",
+            re.I,
+        ),
+        0.85,
+        "spanish date",
+    )
+)
 _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
 _DAY_MONTH = [
     re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b", re.I),
@@ -257,9 +273,12 @@ _STREET_TYPE = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter"
     r"|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq|pike|alley|row|crescent|close|loop|run"
     r"|plaza|path|point|pt|expressway|expy|freeway|fwy|turnpike|tpke|causeway|bypass|crossing|grove|ridge"
-    r"|cove|landing|commons)\b\.?"
+    r"|cove|landing|commons|center|centre|ctr)\b\.?"
 )
-_UNIT = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+)?"
+_UNIT = (
+    r"(?:,?\s+(?:(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+"
+    r"|(?:first|second|third|fourth|fifth|ground|top|\d{1,2}(?:st|nd|rd|th))\s+floor))?"
+)
 _CITY = r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)(?=\W|$))?)?"
 _STREET = re.compile(
     r"\b\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]{1,2}\.?|(?:north|south)(?:east|west)?|east|west|old))?"
@@ -290,7 +309,10 @@ _STREET_FIRST = re.compile(
     r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|number|no\.?|#)\s*)?#?[\w-]{1,6})?"
 )
 # House numbers read aloud ("eleven thirty three east forest avenue", "Thirty-nine Alder Street").
-_SPOKEN_HOUSE = rf"(?:{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,3}})"
+_SPOKEN_HOUSE = (
+    rf"(?:{SPOKEN_TOKEN}\s+hundred(?:\s+(?:and\s+)?{SPOKEN_TOKEN})?"  # "nineteen hundred"
+    rf"|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,3}})"
+)
 _DIRECTION_WORD = r"(?:(?:north|south)(?:east|west)?|east|west)"
 _SPOKEN_UNIT = (
     rf"(?:,?\s+(?:apt|apartment|unit|suite|ste|number)\.?\s*#?\s*(?:\d{{1,5}}[A-Za-z]?\b|{SPOKEN_TOKEN}"
@@ -314,6 +336,20 @@ _HOUSE_NAME_BEFORE = re.compile(
     rf"\b(?P<house>\d{{1,6}}|{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}})"
     r"(?:\s+that'?s)?,?(?:\s+(?:the\s+)?zip(?:\s+code)?(?:\s+is)?)?,?\s*$",
     re.IGNORECASE,
+)
+# Street types that come first, the number after ("Calle Morelos 118", "Rua das Flores 45"), and
+# street words of other languages before or in the number's name ("Laisvės alėja 41-3", "Kungsgatan 12",
+# "Dongdeok-ro 40-gil").
+_CONNECTOR = r"(?:de|del|la|las|los|da|das|do|dos|di|della|des|du|le|van|von)"
+_STREET_THEN_NUMBER = re.compile(
+    rf"\b(?:Calle|Avenida|Av\.|Rue|Via|Viale|Camino|Paseo|Rua|Carrera|Calzada|Privada|Ulica|ul\.)"
+    rf"(?:\s+(?:{_CONNECTOR}|[A-ZÀ-Þ][\w'.-]*)){{1,5}},?\s+(?:(?i:no\.?|n[°º]|#)\s*)?\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?\b"
+)
+_FOREIGN_STREET = re.compile(
+    r"\b[A-ZÀ-Þ][\w'-]*(?:\s+[A-ZÀ-Þ][\w'-]*)?(?:"
+    r"(?:straße|strasse|str\.|gatan|gata|gasse|weg|straat|laan|vej|gade|veien|katu|-ro|-gil|-daero|-dong)"
+    r"|\s+(?:alėja|gatvė|prospektas|iela|ulica|utca|út|caddesi|sokak|sokağı|cadde|straße|strasse))"
+    r",?\s+\d{1,5}[A-Za-z]?(?:[-/]\d{1,4})?(?:-gil)?\b"
 )
 _BOX_CITY = re.compile(r"\bBox\s+\d{1,6}(?=,\s*[A-Z][a-z])")  # "Box 2209, Hartford, Connecticut"
 _PO_BOX = re.compile(
@@ -406,6 +442,12 @@ def addresses(text: str) -> Iterator[Hit]:
         m = _HOUSE_NAME_BEFORE.search(text, max(0, start - 60), start)
         if m and _house_and_name(m):
             yield Hit(m.start(), m.end("name"), "address", 0.7, "number and name before a zip")
+    for pattern, rule in (
+        (_STREET_THEN_NUMBER, "street type then number"),
+        (_FOREIGN_STREET, "foreign street"),
+    ):
+        for m in pattern.finditer(text):
+            yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, rule)
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
