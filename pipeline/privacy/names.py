@@ -35,7 +35,7 @@ _PRO_TITLES = (
 )
 _KIN_TITLES = r"Nurse|Coach|Father|Sister|Brother|Aunt|Auntie|Uncle|Grandma|Grandpa|Nana|Abuela|Abuelo|Miss"
 _TITLED = re.compile(
-    rf"\b(?:(?P<pro>{_PRO_TITLES})|(?P<kin>{_KIN_TITLES}))\.?\s+(?P<name>{_WORD}(?:\s+{_WORD})?)"
+    rf"\b(?:(?P<pro>{_PRO_TITLES})\.?|(?P<kin>{_KIN_TITLES}))\s+(?!I\b)(?P<name>{_WORD}(?:\s+{_WORD})?)"
 )
 _LOWER_TITLED = re.compile(r"\b(?:dr|mr|mrs|ms|mister|missus)\.?\s+(?P<name>[a-z][a-z'-]{2,})\b")
 # Lower-case titles that are also plain words ("the doctor said", "i miss him"): a name only if a list
