@@ -118,3 +118,33 @@ def test_unknown_engine_and_stray_ray_address_are_refused(tmp_path):
         run_annotate(["x.txt"], _config(tmp_path / "out"), None, engine="spark")
     with pytest.raises(RuptureError, match="--ray-address needs --engine ray"):
         run_annotate(["x.txt"], _config(tmp_path / "out"), None, engine="local", ray_address="auto")
+
+
+def test_the_ray_driver_stores_each_batch_as_soon_as_it_is_full(tmp_path):
+    # Memory bounded by the batch: the driver hands each full batch to the object store (here a list)
+    # before it reads the next session, and keeps only what the store gives back.
+    from pipeline.annotate import AnnotateResult
+    from pipeline.datamodel import Session, Utterance
+    from pipeline.engines.ray_engine import _read_batches
+
+    stored: list[str] = []
+
+    def sessions():
+        for i in range(6):
+            if i >= 2:  # 2 sessions of 20 utterances fill a batch of 40
+                assert len(stored) >= i // 2, "a full batch was still held by the driver"
+            utts = [
+                Utterance(session_id=f"s{i}", turn_id=str(k), utterance_index=k, role="patient", text="ok")
+                for k in range(20)
+            ]
+            yield Session(session_id=f"s{i}", utterances=utts)
+
+    def store(payload: str) -> str:
+        stored.append(payload)
+        return f"ref{len(stored)}"
+
+    result = AnnotateResult()
+    batches = _read_batches(sessions(), _config(tmp_path / "out"), result, store)
+    assert [b[0] for b in batches] == ["ref1", "ref2", "ref3"]
+    assert [(b[1], b[2]) for b in batches] == [(2, 40)] * 3 and result.utterances == 120
+    assert '"session_id":"s5"' in stored[-1].replace(" ", "")

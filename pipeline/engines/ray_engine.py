@@ -4,7 +4,9 @@ How a run goes:
 
 * the driver (where the command runs) reads and segments the inputs (as the local engine does, with
   the same skipped-file report), skips sessions already done in ``--out``, and groups the rest into
-  batches of about ``batch_utterances`` utterances;
+  batches of about ``batch_utterances`` utterances, each put in Ray's object store as soon as it is
+  full: the driver holds one batch and references, so its memory is bounded by the batch, not by
+  the number of sessions (the object store spills to disk when it fills);
 * Ray Data maps the batches over a pool of actors (``ActorPoolStrategy``), each of which loads the
   model once and runs :func:`pipeline.annotate.classify_and_summarise` (one model call a batch);
 * results stream back to the driver, which writes each session's files with the local engine's
@@ -26,7 +28,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,10 @@ class AnnotateWorker:
             error, out = self.error, "[]"
             if not error:
                 try:
+                    if not isinstance(payload, str):  # a reference into the object store
+                        import ray
+
+                        payload = ray.get(payload)
                     sessions = [Session.model_validate(d) for d in json.loads(payload)]
                     pairs = self.runner.classify_and_summarise(sessions, self.classifier, self.config)
                     out = json.dumps(
@@ -137,18 +143,10 @@ def annotate_ray(
     started = time.perf_counter()
     if hasattr(runner, "_remove_stale_parts"):  # temporary files a killed run left behind
         runner._remove_stale_parts(config.out_dir)
-    # read and segment on the driver while Ray starts
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rupture-reader") as pool:
-        reading = pool.submit(_read_batches, runner.read_sessions(inputs, config, result), config, result)
-        started_ray = _start_ray(ray, ray_address, num_cpus)
-        try:
-            batches = reading.result()
-        except BaseException:
-            if started_ray:
-                ray.shutdown()
-            raise
+    started_ray = _start_ray(ray, ray_address, num_cpus)
     card: dict[str, Any] | None = None
     try:
+        batches = _read_batches(runner.read_sessions(inputs, config, result), config, result, ray.put)
         if batches:
             card = _run(ray, batches, config, model_path, cpus_per_worker, num_cpus, result)
     finally:
@@ -178,16 +176,19 @@ def _check_model_dir(model_path: str | Path | None) -> None:
         )
 
 
-def _read_batches(sessions: Iterator[Any], config: Any, result: Any) -> list[tuple[str, int, int]]:
-    """``(sessions JSON, n_sessions, n_utterances)`` batches of the sessions not done yet."""
+def _read_batches(
+    sessions: Iterator[Any], config: Any, result: Any, store: Callable[[str], Any] = lambda x: x
+) -> list[tuple[Any, int, int]]:
+    """``(stored sessions JSON, n_sessions, n_utterances)`` batches of the sessions not done yet; each
+    batch's JSON goes to ``store`` (``ray.put``) as soon as it is full, so only references are kept."""
     from pipeline.annotate import is_done
 
-    out: list[tuple[str, int, int]] = []
+    out: list[tuple[Any, int, int]] = []
     batch: list[dict[str, Any]] = []
     n_utts = 0
 
     def flush() -> None:
-        out.append((json.dumps(batch), len(batch), n_utts))
+        out.append((store(json.dumps(batch)), len(batch), n_utts))
 
     for s in sessions:
         if is_done(config, s.session_id):
@@ -232,7 +233,7 @@ def _start_ray(ray: Any, address: str | None, num_cpus: int | None) -> bool:
 
 def _run(
     ray: Any,
-    batches: list[tuple[str, int, int]],
+    batches: list[tuple[Any, int, int]],
     config: Any,
     model: Any,
     cpus_per_worker: int,
