@@ -816,3 +816,25 @@ def test_spanish_numbers_and_dates_in_an_interpreted_session_and_an_ip_read_back
         ("3", "ip_address", "Two oh three, zero, one thirteen, two hundred"),
         ("4", "record_number", "1HGCM82633A004352"),
     ]
+
+
+# Written for these tests (session 6, after the test15 blind run).
+def test_spoken_numeric_dates_pronoun_one_spelled_emails_and_a_zip_after_a_unit():
+    t = _session(
+        "The social, this one, four one two, seven seven, oh nine three one.",
+        "the letter was dated four nine twenty three and i never opened it",
+        "My date of birth? Six, twelve, eighty-one.",
+        "It's K, P as in Paul, L-E-E, 7, at outlook dot com.",
+        "we live at two two one Birch Street, unit four, nine eight one oh two, near the park",
+        "He wrote his permit number on the inspection form, Q55812034.",
+        "At nine twelve we left, twenty four of us on one bus.",
+    )
+    assert _found(t) == [
+        ("0", "ssn", "four one two, seven seven, oh nine three one"),
+        ("1", "date", "four nine twenty three"),
+        ("2", "date", "Six, twelve, eighty-one"),
+        ("3", "email", "K, P as in Paul, L-E-E, 7, at outlook dot com"),
+        ("4", "address", "two two one Birch Street, unit four"),
+        ("4", "zip", "nine eight one oh two"),
+        ("5", "record_number", "Q55812034"),
+    ]

@@ -248,10 +248,22 @@ _MIXED_NUMBER = re.compile(
 )
 
 
+_PRONOUN_ONE = re.compile(r"\b(?:same|this|that|the|no|each|every|which|any|another|only|other|new|old)\s+$")
+
+
+def _without_pronoun_one(pattern: re.Pattern[str], text: str, m: re.Match[str]) -> re.Match[str] | None:
+    """``m`` less a first "one" that is a pronoun ("the social, same one, five two nine, ...")."""
+    lead = re.match(r"one\b[\s,.-]+", m[0], re.IGNORECASE)
+    if not lead or not _PRONOUN_ONE.search(before(text, m.start(), 12)):
+        return m
+    return pattern.match(text, m.start() + len(lead[0]))
+
+
 def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
     """Numbers read out in pieces, with how many digits each stands for."""
     for m in _SPOKEN_NUMBER.finditer(text):
-        yield m, _spoken_digit_count(m[0]), "spoken digits"
+        if m := _without_pronoun_one(_SPOKEN_NUMBER, text, m):
+            yield m, _spoken_digit_count(m[0]), "spoken digits"
     for m in _SPANISH_NUMBER.finditer(text):
         yield m, len(spoken_digits(m[0])), "spoken digits (Spanish)"
     for m in _SPACED_SINGLE_DIGITS.finditer(text):
@@ -456,7 +468,8 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
             return 0.85, "code after record words"  # "booking code KX7PQ2"
     if digits < 4 or _DECIMAL.fullmatch(token):
         return None
-    if _FORM.search(before(text, start, 16)) or _FORM_AFTER.match(text, start + len(token)):
+    named_form = _FORM.search(before(text, start, 16)) or _FORM_AFTER.match(text, start + len(token))
+    if named_form and digits <= 5:
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
     after_state = re.search(rf"\b(?:{'|'.join(STATE_CODES)}),?\s+$", text[max(0, start - 5) : start])
     if (

@@ -63,6 +63,15 @@ _HALF_SPOKEN_EMAIL = re.compile(
     rf"(?<![\w.-])[a-z0-9][\w-]{{0,20}}[._\d][\w.-]{{0,20}}\s+at\s+[a-z0-9-]{{1,63}}(?:\.[a-z0-9-]{{1,63}}){{0,4}}\.{_TLD}(?![\w-])",
     re.IGNORECASE,
 )
+_SPELLED_PART = (
+    r"(?:[A-Za-z]\s+as\s+in\s+[A-Za-z]+|[A-Za-z](?:-[A-Za-z])+|[A-Za-z]"  # "W as in William", "B-Y-R-D"
+    rf"|\d{{1,4}}|{DIGIT_WORDS}|dot|underscore)"
+)
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w'’-]){_SPELLED_PART}(?:[\s,]+{_SPELLED_PART}){{1,15}},?\s+at\s+[a-z0-9-]{{1,40}}"
+    rf"(?:(?:\s+dot\s+|\.)[a-z0-9-]{{1,40}}){{0,3}}(?:\s+dot\s+|\.){_TLD}\b",
+    re.IGNORECASE,
+)
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
 
 
@@ -72,6 +81,9 @@ def emails(text: str) -> Iterator[Hit]:
     for m in _HALF_SPOKEN_EMAIL.finditer(text):
         if not re.match(r"/", text[m.end() :]):
             yield Hit(m.start(), m.end(), "email", 0.85, "half-spoken email")
+    for m in _SPELLED_EMAIL.finditer(text):
+        if re.search(r"\bas\s+in\b|\b[A-Za-z]-[A-Za-z]-", m[0], re.IGNORECASE):
+            yield Hit(m.start(), m.end(), "email", 0.8, "spelled email")
     for m in _SPOKEN_EMAIL.finditer(text):
         domain = re.split(r"\s+at\s+", m[0], flags=re.I)[-1].split(" dot ")[0].split()
         if sum(len(w) > 1 for w in domain[1:]) > 2:
@@ -234,6 +246,22 @@ _DATE_PATTERNS.append(
         "spanish date",
     )
 )
+_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_MONTH_NUMBER = rf"(?:(?:oh[-\s])?{_UNIT_WORD}|ten|eleven|twelve)"
+_DAY_NUMBER = rf"(?:(?:twenty|thirty)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}|(?:oh[-\s])?{_UNIT_WORD})"
+_YEAR_NUMBER = (
+    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNIT_WORD})?|oh[-\s]{_UNIT_WORD}"
+    rf"|{_TEENS_WORD}|two\s+thousand(?:\s+(?:and\s+)?(?:{_UNIT_WORD}|{_TEENS_WORD}|twenty(?:[-\s]{_UNIT_WORD})?))?"
+    rf"|nineteen\s+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}))"
+)
+_SPOKEN_NUMERIC_DATE = re.compile(
+    rf"\b{_MONTH_NUMBER}[,\s-]+{_DAY_NUMBER}[,\s-]+{_YEAR_NUMBER}\b(?![,\s-]+{_UNIT_WORD}\b)", re.IGNORECASE
+)
+_SPOKEN_DATE_CONTEXT = re.compile(
+    r"(?:\b(?:birth|born|dob|birthday|date)\b.{0,70}|\b(?:on|dated|signed|since|from|until)\s+(?:\w+\s+)?)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
 _DAY_MONTH = [
     re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b", re.I),
@@ -261,6 +289,9 @@ def dates(text: str) -> Iterator[Hit]:
             if rule in {"numeric date", "iso date"} and not _plausible_numeric(m[0]):
                 continue
             yield Hit(m.start(), m.end(), "date", confidence, rule)
+    for m in _SPOKEN_NUMERIC_DATE.finditer(text):
+        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 90)):
+            yield Hit(m.start(), m.end(), "date", 0.8, "spoken numeric date")
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
             if _BIRTH_CONTEXT.search(before(text, m.start(), 60) + text[m.end() : m.end() + 40]):
@@ -468,17 +499,32 @@ _NEAR_STREET = re.compile(
 def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
     """Five digits read one by one where a ZIP code goes: after "zip", a state, or a street address,
     or followed by "zip" ("four eight two two eight, different zip")."""
-    for m in _SPOKEN_FIVE.finditer(text):
-        around = before(text, m.start(), 14).split()[-1:] + text[m.end() : m.end() + 14].split()[:1]
-        if any(re.fullmatch(SPOKEN_TOKEN, w.strip(",."), re.I) for w in around):
-            continue  # five digits of a longer number
+    end = 0
+    for word in re.finditer(rf"\b{_ONE_DIGIT}\b", text, re.IGNORECASE):
+        m = _SPOKEN_FIVE.match(text, word.start()) if word.start() >= end else None
+        if not m or _joined_to_a_number(text, m.start(), m.end()):
+            continue  # five digits of a longer number (not "apartment three, nine four one one eight")
         window = before(text, m.start(), 70)
         if (
             _ZIP_CONTEXT.search(window[-30:])
             or re.search(r"\bzip\b", window[-25:] + text[m.end() : m.end() + 30], re.I)
             or _NEAR_STREET.search(window)
         ):
+            end = m.end()
             yield m.start(), m.end()
+
+
+def _joined_to_a_number(text: str, start: int, end: int) -> bool:
+    """Whether a number word touches ``text[start:end]`` with no comma between."""
+    prev = re.search(r"(\S+)\s*$", text[max(0, start - 20) : start])
+    nxt = re.match(r"\s*(\S+)", text[end : end + 20])
+    return any(
+        w and re.fullmatch(SPOKEN_TOKEN, w.strip(".,"), re.IGNORECASE) and not sep_comma
+        for w, sep_comma in (
+            (prev[1] if prev else "", bool(prev) and prev[1].endswith(",")),
+            (nxt[1] if nxt else "", text[end : end + 1] == ","),
+        )
+    )
 
 
 @detector("zip")
