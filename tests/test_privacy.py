@@ -838,3 +838,21 @@ def test_spoken_numeric_dates_pronoun_one_spelled_emails_and_a_zip_after_a_unit(
         ("4", "zip", "nine eight one oh two"),
         ("5", "record_number", "Q55812034"),
     ]
+
+
+# Written for these tests (session 6, after the test16 blind run).
+def test_a_year_in_words_ends_where_the_year_ends_and_a_date_said_again_in_other_case():
+    t = _session(
+        "the inspector comes june third twenty twenty five and we move to eight ninety one gallatin pike "
+        "number two nashville three seven two one six after that",
+        "My date of birth, the way I always say it: oh-nine, oh-one, eighty-eight.",
+        "Why that way?",
+        "My mother said it like that. Oh-nine, oh-one, eighty-eight. Always.",
+    )
+    assert _found(t) == [
+        ("0", "date", "june third twenty twenty five"),
+        ("0", "address", "eight ninety one gallatin pike number two"),
+        ("0", "zip", "three seven two one six"),
+        ("1", "date", "oh-nine, oh-one, eighty-eight"),
+        ("3", "date", "Oh-nine, oh-one, eighty-eight"),
+    ]

@@ -212,10 +212,14 @@ _ORDINAL_WORD = (
     r"|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]first)"
 )
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORD})"
+_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+# A year in words and no more: "nineteen eighty-two", "twenty twenty-five", "two thousand and six"
+# (not "twenty twenty five two", where "two" starts a house number).
 _YEAR_WORDS = (
-    r"(?:nineteen|twenty|two thousand)(?:[\s-]+(?:and|oh|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|one|two|three|four|five|six|seven|eight|nine)){1,3}"
+    rf"(?:(?:nineteen|twenty)[\s-]+(?:oh[\s-]+{_UNIT_WORD}|{_TEENS_WORD}|{_TENS_WORD}(?:[\s-]+{_UNIT_WORD})?|hundred)"
+    rf"|two[\s-]+thousand(?:[\s-]+(?:and[\s-]+)?(?:{_TEENS_WORD}|twenty(?:[\s-]+{_UNIT_WORD})?|{_UNIT_WORD}))?)"
 )
 _YEAR = rf"(?:\d{{4}}|'\d{{2}}|\d{{2}}(?!\d)|{_YEAR_WORDS})"
 _DATE_PATTERNS = [
@@ -246,8 +250,6 @@ _DATE_PATTERNS.append(
         "spanish date",
     )
 )
-_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-_TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 _MONTH_NUMBER = rf"(?:(?:oh[-\s])?{_UNIT_WORD}|ten|eleven|twelve)"
 _DAY_NUMBER = rf"(?:(?:twenty|thirty)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}|(?:oh[-\s])?{_UNIT_WORD})"
 _YEAR_NUMBER = (
@@ -492,7 +494,9 @@ _ZIP_CONTEXT = re.compile(
 _ONE_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
 _SPOKEN_FIVE = re.compile(rf"(?<![\w'-]){_ONE_DIGIT}(?:[\s,-]+{_ONE_DIGIT}){{4}}(?![\w'-])", re.IGNORECASE)
 _NEAR_STREET = re.compile(
-    rf"\b(?:{_STREET_TYPE}|box|apt|apartment|suite|unit)(?!.*\b(?:phone|cell|call|number|social)\b)", re.I
+    rf"\b(?:{_STREET_TYPE}|box|apt|apartment|suite|unit)"
+    r"(?!.*\b(?:phone|cell|call|social|account|member|policy|claim|case|order)\b)",
+    re.I,
 )
 
 

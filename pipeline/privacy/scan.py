@@ -90,15 +90,15 @@ class SessionFinder:
 
     def __init__(self, names: NameFinder, seen: dict[str, tuple[str, float]] | None = None):
         self.names = names
-        self.seen = dict(seen or {})
+        self.seen = {key.lower(): found for key, found in (seen or {}).items()}  # "Oh-four" = "oh-four"
         alternatives = "|".join(_written(x) for x in sorted(self.seen, key=len, reverse=True))
-        self._seen_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if self.seen else None
+        self._seen_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I) if self.seen else None
 
     def find(self, text: str) -> list[Hit]:
         hits = self.names.find(text)
         if self._seen_re is not None:
             hits += [
-                Hit(m.start(), m.end(), *self.seen[seen_key(m[0])], "found elsewhere in the session")
+                Hit(m.start(), m.end(), *self.seen[seen_key(m[0]).lower()], "found elsewhere in the session")
                 for m in self._seen_re.finditer(text)
             ]
             hits += [  # the same digits read aloud: "six oh one, 44, 3829" after "601-44-3829"
