@@ -856,3 +856,37 @@ def test_a_year_in_words_ends_where_the_year_ends_and_a_date_said_again_in_other
         ("1", "date", "oh-nine, oh-one, eighty-eight"),
         ("3", "date", "Oh-nine, oh-one, eighty-eight"),
     ]
+
+
+# Written for these tests (session 6, after the test17 and test18 blind runs).
+def test_shapes_from_the_seventeenth_and_eighteenth_sets():
+    t = _session(
+        "His social on my file, five one two, four four, oh eight two seven. Mine is different.",
+        "Write to me at rbk1983 at gmail, not the work one.",
+        "another one two oh three dot zero dot one one three dot nine nine and then it stopped",
+        "my birthday she put nine june nineteen eighty and the form wanted six nine nineteen eighty",
+        "It's F-M-L dash twenty twenty-three dash four four one eight two.",
+        "Nothing leaves 2240 West Lakeview, that's the rule.",
+        "Six one seven, five five five, oh one four four, that's my cell.",
+        "He'll be seven on April 9th, and he wants a dinosaur cake.",
+        "the pharmacy on nine hundred west grand said the r x number is four four one two nine eight three",
+        "send it to her work four one five delancey suite three hundred",
+        "The diner at 118 Main in Cresco. And the IRS PIN is Two nine one, four four eight.",
+        "There's a 1099-G in my name for money I never got.",
+    )
+    assert _found(t) == [
+        ("0", "ssn", "five one two, four four, oh eight two seven"),
+        ("1", "email", "rbk1983 at gmail"),
+        ("2", "ip_address", "two oh three dot zero dot one one three dot nine nine"),
+        ("3", "date", "nine june nineteen eighty"),
+        ("3", "date", "six nine nineteen eighty"),
+        ("4", "record_number", "F-M-L dash twenty twenty-three dash four four one eight two"),
+        ("5", "address", "2240 West Lakeview"),
+        ("6", "phone", "Six one seven, five five five, oh one four four"),
+        ("7", "date", "April 9th"),
+        ("8", "address", "nine hundred west grand"),
+        ("8", "record_number", "four four one two nine eight three"),
+        ("9", "address", "four one five delancey"),
+        ("10", "address", "118 Main"),
+        ("10", "record_number", "Two nine one, four four eight"),
+    ]

@@ -296,9 +296,18 @@ def _groups(spoken: str) -> list[int]:
     return [n for n in (len(spoken_digits(p)) for p in parts) if n]
 
 
+_PHONE_AFTER = re.compile(
+    r"\W{0,3}(?:that's|thats|is|it's)?\s*(?:my|her|his|our|the|their)?\s*"
+    r"(?:cell|phone|mobile|landline|fax|home phone)\b",
+    re.IGNORECASE,
+)
+
+
 def _digit_by_digit(text: str) -> Iterator[Hit]:
     for m, n, rule in _runs(text):
-        spelled = re.search(r"(?:\b[A-Za-z][\s,.-]+){2,}$", text[max(0, m.start() - 16) : m.start()])
+        spelled = re.search(  # "h p k seven ...", "E-A-P dash twenty twenty-four ..."
+            r"(?:\b[A-Za-z][\s,.-]+){2,}(?:(?:dash|hyphen)[\s,]+)?$", text[max(0, m.start() - 22) : m.start()]
+        )
         suffixed = re.match(r"\s*(?:-|dash)\s*[A-Za-z]\b", text[m.end() :])  # "7 7 4 0 3 1 9 dash B"
         owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n)
         if n == 5 and re.search(r"\bzip(?: code)?\W*(?:is\W*)?$", before(text, m.start(), 20)):
@@ -308,11 +317,14 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
         if n < 7 and not owner:
             continue
         groups = _groups(m[0])
-        if not (owner == "record_number" and record_context(text, m.start())):
+        said_as_record = owner == "record_number" and record_context(text, m.start())
+        if not said_as_record or _SSN_CONTEXT.search(before(text, m.start(), 30)):
             if n == 9 and groups == [3, 2, 4]:
                 owner = "ssn"
             elif n in (10, 11) and groups[-3:] == [3, 3, 4]:
                 owner = "phone"  # "four one two, five five five, oh one four eight"
+        if n in (7, 10, 11) and _PHONE_AFTER.match(text, m.end()):
+            owner = "phone"
         if owner is None and n == 7 and len(groups) > 1 and groups != [3, 4]:
             owner = "record_number"  # "one zero nine eight, three four two": no phone is read 4-3
         if re.search(r"\bplus\s*$", before(text, m.start(), 8)):
@@ -361,7 +373,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber)"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|(?:my|his|her|your|the)\s+a\s+number|r\s+x|pin)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _NOT_SSN = r"(?<!security )(?<!social )"  # "her Social Security number": a social's, not a record's
@@ -385,7 +397,10 @@ _SPACED_DIGITS = re.compile(r"(?<![\w-])\d{2,6}(?: \d{2,6}){1,4}(?![\w-])")
 # Parts of an id read out between "slash"/"dash": "RSC", "2022", or spelled "R-S-C", "2 0 2 3".
 # How phone and social security numbers are grouped when read: anything else this long is an id.
 _PHONE_OR_SSN_GROUPS = re.compile(r"(?:1 )?\d{3} \d{3} \d{4}|\d{3} \d{2} \d{4}|\d{3} \d{4}")
-_SPOKEN_PART = r"(?:[A-Za-z0-9](?:[- ][A-Za-z0-9]){1,11}|[A-Za-z0-9]{1,12})"
+_SPOKEN_PART = (
+    rf"(?:{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{1,8}}\b"  # "twenty twenty-four"
+    r"|[A-Za-z0-9](?:[- ][A-Za-z0-9]){1,11}|[A-Za-z0-9]{1,12})"
+)
 _SPOKEN_SEPARATORS = re.compile(
     rf"(?<![\w'’-]){_SPOKEN_PART}(?:,?\s+(?:slash|dash|hyphen),?\s+{_SPOKEN_PART}){{1,6}}(?![\w-])",
     re.I,
@@ -404,6 +419,7 @@ _PREFIXED_GROUPS = re.compile(r"(?<![\w-])[A-Z]{1,4}[ -]?\d{2,6}(?: \d{2,6}){1,4
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
 _FORM_AFTER = re.compile(r",?\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}forms?\b", re.IGNORECASE)
 _MEASURE = re.compile(r"\d+(?:st|nd|rd|th|s|k|mg|ml|am|pm|lbs?|kg|mph|hrs?|min)", re.I)
+_TAX_FORM = re.compile(r"(?:1099|1098|1095|W-?[2349]|8879|1040)(?:-[A-Z]{1,4})?|1040-?(?:SR|X|NR|ES)")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 
 
@@ -436,7 +452,8 @@ def record_numbers(text: str) -> Iterator[Hit]:
         elif _digit_count(m[0]) >= 8 and not _PHONE_OR_SSN_GROUPS.fullmatch(m[0]):
             yield Hit(m.start(), m.end(), "record_number", 0.6, "long digit groups")
     for m in _SPOKEN_SEPARATORS.finditer(text):
-        if _digit_count(m[0]) >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
+        digits = max(_digit_count(m[0]), len(spoken_digits(re.sub(r"\b[A-Za-z]\b", "", m[0]))))
+        if digits >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
             yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
     for m in _SPELLED_CODE.finditer(text):
         letters = len(re.findall(r"\b[A-Za-z]\b", m[0]))
@@ -459,7 +476,7 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     digits = _digit_count(token)
     letters = sum(c.isalpha() for c in token)
     code = len(token) >= 5 and letters >= 2 and token.isupper()
-    if _MEASURE.fullmatch(token) or digits < 1 or (digits < 4 and not code):
+    if _MEASURE.fullmatch(token) or _TAX_FORM.fullmatch(token) or digits < 1 or (digits < 4 and not code):
         return None
     if record_context(text, start) or record_context(text, _caps_prefix_start(text, start)):
         if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):

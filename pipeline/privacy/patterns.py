@@ -72,6 +72,11 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:(?:\s+dot\s+|\.)[a-z0-9-]{{1,40}}){{0,3}}(?:\s+dot\s+|\.){_TLD}\b",
     re.IGNORECASE,
 )
+_PROVIDER_EMAIL = re.compile(
+    r"(?<![\w.-])[a-z0-9][\w.-]{0,30}\d[\w.-]{0,10}\s+at\s+(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail|proton)\b"
+    r"(?!\s+dot\b|\.\w)",
+    re.IGNORECASE,
+)
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
 
 
@@ -81,6 +86,7 @@ def emails(text: str) -> Iterator[Hit]:
     for m in _HALF_SPOKEN_EMAIL.finditer(text):
         if not re.match(r"/", text[m.end() :]):
             yield Hit(m.start(), m.end(), "email", 0.85, "half-spoken email")
+    yield from hits_of(_PROVIDER_EMAIL, text, "email", 0.75, "e-mail at a mail provider")
     for m in _SPELLED_EMAIL.finditer(text):
         if re.search(r"\bas\s+in\b|\b[A-Za-z]-[A-Za-z]-", m[0], re.IGNORECASE):
             yield Hit(m.start(), m.end(), "email", 0.8, "spelled email")
@@ -178,7 +184,9 @@ _SPOKEN_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\s+(?:point|dot)\s+\d{1,3}){3}(?
 @detector("ip_address")
 def ip_addresses(text: str) -> Iterator[Hit]:
     for m in _SPOKEN_IP_WORDS.finditer(text):
-        if _ip_parts_ok(m[0]):
+        if not _ip_parts_ok(m[0]) and (first := re.match(r"\w+[\s-]+", m[0])):
+            m = _SPOKEN_IP_WORDS.match(text, m.start() + len(first[0]))  # "another one | two oh three dot"
+        if m and _ip_parts_ok(m[0]):
             yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv4")
     for m in _SPOKEN_IP_COMMAS.finditer(text):
         if _ip_parts_ok(m[0]) and _IP_CONTEXT.search(before(text, m.start(), 100)):
@@ -221,6 +229,7 @@ _YEAR_WORDS = (
     rf"(?:(?:nineteen|twenty)[\s-]+(?:oh[\s-]+{_UNIT_WORD}|{_TEENS_WORD}|{_TENS_WORD}(?:[\s-]+{_UNIT_WORD})?|hundred)"
     rf"|two[\s-]+thousand(?:[\s-]+(?:and[\s-]+)?(?:{_TEENS_WORD}|twenty(?:[\s-]+{_UNIT_WORD})?|{_UNIT_WORD}))?)"
 )
+_SPOKEN_DAY = rf"(?:(?:twenty|thirty)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}|{_UNIT_WORD})"  # "twelve may 1990"
 _YEAR = rf"(?:\d{{4}}|'\d{{2}}|\d{{2}}(?!\d)|{_YEAR_WORDS})"
 _DATE_PATTERNS = [
     (re.compile(r"(?<![\w/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/.-]*\d)"), 0.9, "numeric date"),
@@ -228,6 +237,7 @@ _DATE_PATTERNS = [
     (re.compile(r"(?<![\w/.-])\d{1,2} \d{1,2} (?:19|20)\d{2}(?![\w/.-]*\d)"), 0.85, "numeric date"),
     (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+)?{_YEAR}\b", re.I), 0.9, "month day year"),
     (re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.9, "day month year"),
+    (re.compile(rf"\b{_SPOKEN_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.85, "day month year"),
 ]
 # Solar Hijri months (Afghan and Iranian names) and Hijri months: birthdays are given in them.
 _OTHER_MONTH = (
@@ -252,17 +262,21 @@ _DATE_PATTERNS.append(
 )
 _MONTH_NUMBER = rf"(?:(?:oh[-\s])?{_UNIT_WORD}|ten|eleven|twelve)"
 _DAY_NUMBER = rf"(?:(?:twenty|thirty)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}|(?:oh[-\s])?{_UNIT_WORD})"
-_YEAR_NUMBER = (
-    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNIT_WORD})?|oh[-\s]{_UNIT_WORD}"
-    rf"|{_TEENS_WORD}|two\s+thousand(?:\s+(?:and\s+)?(?:{_UNIT_WORD}|{_TEENS_WORD}|twenty(?:[-\s]{_UNIT_WORD})?))?"
-    rf"|nineteen\s+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}))"
+_YEAR_NUMBER = (  # the longest reading first: "nineteen eighty" before "nineteen"
+    rf"(?:nineteen\s+(?:{_TENS_WORD}(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD})"
+    rf"|two\s+thousand(?:\s+(?:and\s+)?(?:{_UNIT_WORD}|{_TEENS_WORD}|twenty(?:[-\s]{_UNIT_WORD})?))?"
+    rf"|{_TENS_WORD}(?:[-\s]{_UNIT_WORD})?|oh[-\s]{_UNIT_WORD}|{_TEENS_WORD})"
 )
 _SPOKEN_NUMERIC_DATE = re.compile(
     rf"\b{_MONTH_NUMBER}[,\s-]+{_DAY_NUMBER}[,\s-]+{_YEAR_NUMBER}\b(?![,\s-]+{_UNIT_WORD}\b)", re.IGNORECASE
 )
 _SPOKEN_DATE_CONTEXT = re.compile(
-    r"(?:\b(?:birth|born|dob|birthday|date)\b.{0,70}|\b(?:on|dated|signed|since|from|until)\s+(?:\w+\s+)?)$",
+    r"(?:\b(?:birth|born|dob|birthday|date)\b.{0,100}|\b(?:on|dated|signed|since|from|until)\s+(?:\w+\s+)?)$",
     re.IGNORECASE | re.DOTALL,
+)
+# An age reached on a day is a birthday: "she'll be nine on March 2nd", "turns 40 on the 3rd of May".
+_AGE_ON = re.compile(
+    rf"(?:\b(?:\d{{1,3}}|{_UNIT_WORD}|{_TEENS_WORD}|{_TENS_WORD}(?:[-\s]{_UNIT_WORD})?)\s+on\s+(?:the\s+)?)$"
 )
 _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
 _DAY_MONTH = [
@@ -292,11 +306,13 @@ def dates(text: str) -> Iterator[Hit]:
                 continue
             yield Hit(m.start(), m.end(), "date", confidence, rule)
     for m in _SPOKEN_NUMERIC_DATE.finditer(text):
-        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 90)):
+        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 120)):
             yield Hit(m.start(), m.end(), "date", 0.8, "spoken numeric date")
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
-            if _BIRTH_CONTEXT.search(before(text, m.start(), 60) + text[m.end() : m.end() + 40]):
+            if _BIRTH_CONTEXT.search(before(text, m.start(), 60) + text[m.end() : m.end() + 40]) or (
+                _AGE_ON.search(before(text, m.start(), 30))
+            ):
                 yield Hit(m.start(), m.end(), "date", 0.85, "birthday")
 
 
@@ -364,6 +380,17 @@ _DIRECTION_NAME_UNIT = re.compile(
     r"(?=,?\s+(?:apt|apartment|unit|suite|ste)\b)",
     re.IGNORECASE,
 )
+# "six oh five northrup suite two hundred", "on eight hundred east main": a long house number with a
+# unit after the name, or a direction before it.
+_NAME_UNIT = re.compile(
+    rf"\b(?P<house>\d{{3,6}}|{_SPOKEN_HOUSE})(?P<name>{_STREET_WORD}{{1,2}})(?=,?\s+(?:apt|apartment|suite|ste)\b)",
+    re.IGNORECASE,
+)
+_SPOKEN_DIRECTION_NAME = re.compile(
+    rf"\b(?:on|at|to|from)\s+(?P<house>{_SPOKEN_HOUSE})\s+{_DIRECTION_WORD}(?P<name>{_STREET_WORD})\b"
+)
+# "214 Main in Pocahontas": Main Street and Broadway are named without their type.
+_MAIN_STREET = re.compile(r"\b\d{1,6}\s+(?:(?:North|South|East|West|N|S|E|W)\.?\s+)?(?:Main|Broadway)\b")
 # A house number and a name right before a spoken ZIP code ("ninety one forty two greenfield thats ...").
 _HOUSE_NAME_BEFORE = re.compile(
     rf"\b(?P<house>\d{{1,6}}|{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}})"
@@ -384,6 +411,7 @@ _FOREIGN_STREET = re.compile(
     r"|\s+(?:alėja|gatvė|prospektas|iela|ulica|utca|út|caddesi|sokak|sokağı|cadde|straße|strasse))"
     r",?\s+\d{1,5}[A-Za-z]?(?:[-/]\d{1,4})?(?:-gil)?\b"
 )
+_NUMBER_DIRECTION_NAME = re.compile(r"\b\d{3,6}\s+(?:North|South|East|West)\s+[A-Z][a-z]{3,}\b(?!\s+[A-Z])")
 _BOX_CITY = re.compile(r"\bBox\s+\d{1,6}(?=,\s*[A-Z][a-z])")  # "Box 2209, Hartford, Connecticut"
 _PO_BOX = re.compile(
     rf"\b(?:p\.?\s?o\.?|post office)\s*box\s+(?:\d+\b|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,5}}\b)",
@@ -471,6 +499,11 @@ def addresses(text: str) -> Iterator[Hit]:
         for m in pattern.finditer(text):
             if _house_and_name(m):
                 yield Hit(m.start(), m.end(), "address", 0.8, rule)
+    for pattern in (_NAME_UNIT, _SPOKEN_DIRECTION_NAME):
+        for m in pattern.finditer(text):
+            if _house_and_name(m) and len(spoken_digits(m["house"])) >= 3:
+                yield Hit(m.start("house"), m.end(), "address", 0.7, "house number and name, no street type")
+    yield from hits_of(_MAIN_STREET, text, "address", 0.75, "main street")
     for start, _ in _spoken_zips(text):
         m = _HOUSE_NAME_BEFORE.search(text, max(0, start - 60), start)
         if m and _house_and_name(m):
@@ -481,6 +514,7 @@ def addresses(text: str) -> Iterator[Hit]:
     ):
         for m in pattern.finditer(text):
             yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, rule)
+    yield from hits_of(_NUMBER_DIRECTION_NAME, text, "address", 0.7, "number, direction and name")
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
