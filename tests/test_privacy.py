@@ -890,3 +890,38 @@ def test_shapes_from_the_seventeenth_and_eighteenth_sets():
         ("10", "address", "118 Main"),
         ("10", "record_number", "Two nine one, four four eight"),
     ]
+
+
+# Written for these tests (session 6, after the test19 and test20 blind runs).
+def test_shapes_from_the_nineteenth_and_twentieth_sets():
+    t = _session(
+        "The crew hotel was at Largo das Flores Novas 12, Porto, right by the river.",
+        "mass health asked and i said three thirty sixty one forty four twenty two and then it was fine",
+        "the bottle says number k r dash three three one oh four on the lid",
+        "Her office is One Harbor Plaza, 9th floor, Boston, and she answers fast.",
+        "My social, five two two, dash, one one, dash, four four oh nine. No. Five two two one one four four "
+        "oh nine.",
+        "I memorized her card, 555-0187, extension 12.",
+        "he has a unit at sixty two ten birch avenue apartment two c fifteen two oh six next to the park",
+        "your m r n here is four four one nine two two",
+        "Roland gave them the number, 011 44 20 7946 0321.",
+        "I made a new one, kay.r.moss77@yahoo dot com, just for this.",
+        "The real address is Building 3-1120, Falcon Loop, Fort Ridley, Kansas.",
+        "the appointment is at ten ill drive you there",
+    )
+    assert _found(t) == [
+        ("0", "address", "Largo das Flores Novas 12, Porto"),
+        ("1", "ssn", "three thirty sixty one forty four twenty two"),
+        ("2", "record_number", "k r dash three three one oh four"),
+        ("3", "address", "One Harbor Plaza"),
+        ("4", "ssn", "five two two, dash, one one, dash, four four oh nine"),
+        ("4", "ssn", "Five two two one one four four oh nine"),
+        ("5", "phone", "555-0187"),
+        ("6", "address", "sixty two ten birch avenue apartment two c"),
+        ("6", "zip", "fifteen two oh six"),
+        ("7", "record_number", "four four one nine two two"),
+        ("8", "name", "Roland"),
+        ("8", "phone", "011 44 20 7946 0321"),
+        ("9", "email", "kay.r.moss77@yahoo dot com"),
+        ("10", "address", "Building 3-1120, Falcon Loop, Fort Ridley, Kansas"),
+    ]

@@ -33,7 +33,7 @@ _NANP_FILLER = re.compile(
     re.IGNORECASE,
 )
 _VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7,10})\b")
-_INTL = re.compile(rf"(?<![\w])\+\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
+_INTL = re.compile(rf"(?<![\w+])(?:\+|011[\s.-]?)\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
 _TRUNK = re.compile(r"(?<![\w$.,/:-])0(?!0)\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
 _LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
@@ -107,7 +107,8 @@ def phones(text: str) -> Iterator[Hit]:
             confidence = 0.9 if _PHONE_CONTEXT.search(before(text, m.start())) else 0.6
             yield Hit(m.start(), m.end(), "phone", confidence, "national number")
     for m in _LOCAL.finditer(text):
-        if _PHONE_CONTEXT.search(before(text, m.start())):
+        extension = re.match(r",?\s*(?:x|ext\.?|extension)\s*\d", text[m.end() : m.end() + 16], re.IGNORECASE)
+        if extension or _PHONE_CONTEXT.search(before(text, m.start())):
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
     yield from _digit_by_digit(text)
 
@@ -236,7 +237,9 @@ def _below_hundred(words: list[str], j: int) -> tuple[str, int] | None:
 
 # Numbers read aloud one or two digits at a time, in any mix ("five thirty-one, forty-four, zero nine
 # eight two"; "seventy-seven thirty, twenty-two fourteen"; "two four dash zero zero eight").
-_PAUSE = r"(?:,?\s+dash,?\s+|,?\s+(?:um+|uh+|er|erm)\b,?\s+|[\s,.-]+)"  # "five three eight, um, seventy-two"
+# Pauses between the pieces: "dash", a filler ("five three eight, um, seventy-two"), spaces, commas and
+# dots, but not a sentence's end ("... nine zero one four. Five one eight ...").
+_PAUSE = r"(?:,?\s+dash,?\s+|,?\s+(?:um+|uh+|er|erm)\b,?\s+|(?:[\s,-]|\.(?!\s+(?-i:[A-Z])))+)"
 _SPOKEN_NUMBER = re.compile(rf"\b{SPOKEN_TOKEN}(?:{_PAUSE}{SPOKEN_TOKEN}){{2,24}}\b", re.IGNORECASE)
 _SPANISH_NUMBER = re.compile(rf"\b{SPANISH_TOKEN}(?:{_PAUSE}{SPANISH_TOKEN}){{2,24}}\b", re.IGNORECASE)
 
@@ -263,7 +266,7 @@ def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
     """Numbers read out in pieces, with how many digits each stands for."""
     for m in _SPOKEN_NUMBER.finditer(text):
         if m := _without_pronoun_one(_SPOKEN_NUMBER, text, m):
-            yield m, _spoken_digit_count(m[0]), "spoken digits"
+            yield m, len(spoken_digits(m[0])), "spoken digits"
     for m in _SPANISH_NUMBER.finditer(text):
         yield m, len(spoken_digits(m[0])), "spoken digits (Spanish)"
     for m in _SPACED_SINGLE_DIGITS.finditer(text):
@@ -373,7 +376,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|(?:my|his|her|your|the)\s+a\s+number|r\s+x|pin)"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _NOT_SSN = r"(?<!security )(?<!social )"  # "her Social Security number": a social's, not a record's

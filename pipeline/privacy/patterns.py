@@ -77,12 +77,17 @@ _PROVIDER_EMAIL = re.compile(
     r"(?!\s+dot\b|\.\w)",
     re.IGNORECASE,
 )
+_AT_SPOKEN_DOMAIN = re.compile(
+    rf"(?<![\w.%+-])[\w.%+-]{{1,64}}@[\w-]{{1,63}}(?:\.[\w-]{{1,63}}|\s+dot\s+[\w-]{{1,63}}){{0,3}}\s+dot\s+{_TLD}\b",
+    re.IGNORECASE,
+)
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
 
 
 @detector("email")
 def emails(text: str) -> Iterator[Hit]:
     yield from hits_of(_EMAIL, text, "email", 0.99, "email")
+    yield from hits_of(_AT_SPOKEN_DOMAIN, text, "email", 0.9, "email with a spoken ending")
     for m in _HALF_SPOKEN_EMAIL.finditer(text):
         if not re.match(r"/", text[m.end() :]):
             yield Hit(m.start(), m.end(), "email", 0.85, "half-spoken email")
@@ -306,7 +311,9 @@ def dates(text: str) -> Iterator[Hit]:
                 continue
             yield Hit(m.start(), m.end(), "date", confidence, rule)
     for m in _SPOKEN_NUMERIC_DATE.finditer(text):
-        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 120)):
+        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 120)) and not _joined_to_a_number(
+            text, m.start(), m.end()
+        ):
             yield Hit(m.start(), m.end(), "date", 0.8, "spoken numeric date")
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
@@ -350,6 +357,9 @@ _NUMBER_NAME_ZIP = re.compile(
 # ASR text in lower case: "4410 north broadway chicago 60640" (a direction word makes it a street).
 _LOWER_NUMBER_NAME_ZIP = re.compile(
     r"\b\d{1,6}\s+(?:north|south|east|west)(?:\s+[a-z][a-z'-]*){1,3}(?=\s+\d{5}(?:-\d{4})?\b)"
+)
+_BUILDING_STREET = re.compile(
+    rf"\bBuilding\s+[\w-]{{1,10}},?\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+{_STREET_TYPE}", re.IGNORECASE
 )
 _MILITARY = re.compile(r"\b(?:Unit|PSC|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5},?\s+(?:APO|FPO|DPO)(?:\s+A[AEP])?\b")
 # Street types that come first ("1108 Calle Jacinto, number B").
@@ -402,7 +412,8 @@ _HOUSE_NAME_BEFORE = re.compile(
 # "Dongdeok-ro 40-gil").
 _CONNECTOR = r"(?:de|del|la|las|los|da|das|do|dos|di|della|des|du|le|van|von)"
 _STREET_THEN_NUMBER = re.compile(
-    rf"\b(?:Calle|Avenida|Av\.|Rue|Via|Viale|Camino|Paseo|Rua|Carrera|Calzada|Privada|Ulica|ul\.)"
+    rf"\b(?:Calle|Avenida|Av\.|Rue|Via|Viale|Camino|Paseo|Rua|Carrera|Calzada|Privada|Ulica|ul\.|Travessa|Largo"
+    rf"|Praça|Praca|Estrada|Alameda|Carrer|Avinguda|Piazza|Corso|Vicolo|Chemin|Allée|Plaza)"
     rf"(?:\s+(?:{_CONNECTOR}|[A-ZÀ-Þ][\w'.-]*)){{1,5}},?\s+(?:(?i:no\.?|n[°º]|#)\s*)?\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?\b"
 )
 _FOREIGN_STREET = re.compile(
@@ -451,6 +462,13 @@ _NOT_STREET_WORDS = {
     "dollar",
     "dollars",
     "times",
+    "ill",
+    "i'll",
+    "we'll",
+    "you'll",
+    "will",
+    "can",
+    "just",
 }
 _NUMBER_WORD = re.compile(rf"{SPOKEN_TOKEN}|hundred|thousand|and", re.IGNORECASE)
 
@@ -458,7 +476,8 @@ _NUMBER_WORD = re.compile(rf"{SPOKEN_TOKEN}|hundred|thousand|and", re.IGNORECASE
 def _house_and_name(m: re.Match[str]) -> bool:
     """A house number of two digits or more and a street name of words that can name a street:
     not "one long road", "forty five minute drive" or "twenty twenty two road"."""
-    if len(spoken_digits(m["house"])) < 2:
+    capitalised = m["house"][:1].isupper() and all(w[:1].isupper() for w in m["name"].split())
+    if len(spoken_digits(m["house"])) < 2 and not capitalised:
         return False
     words = [w.strip(".,").lower() for w in m["name"].split()]
     return not any(w in _NOT_STREET_WORDS or _NUMBER_WORD.fullmatch(w) for w in words)
@@ -490,6 +509,8 @@ def addresses(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "numbered route")
     yield from hits_of(_PO_BOX, text, "address", 0.9, "po box")
     yield from hits_of(_MILITARY, text, "address", 0.9, "military post")
+    for m in _BUILDING_STREET.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "building and street")
     for m in _STREET_FIRST.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.85, "street type first")
     for pattern, rule in (
@@ -525,6 +546,7 @@ _STATE = rf"(?:{'|'.join(STATE_CODES)}|[A-Z][a-z]+)"
 _ZIP_CONTEXT = re.compile(
     rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$|(?i:\b(?:{'|'.join(STATE_NAMES)}),?\s*$))"
 )
+_SPOKEN_RUN = re.compile(rf"\b{SPOKEN_TOKEN}(?:[\s,-]+{SPOKEN_TOKEN}){{1,4}}\b", re.IGNORECASE)
 _ONE_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
 _SPOKEN_FIVE = re.compile(rf"(?<![\w'-]){_ONE_DIGIT}(?:[\s,-]+{_ONE_DIGIT}){{4}}(?![\w'-])", re.IGNORECASE)
 _NEAR_STREET = re.compile(
@@ -540,7 +562,7 @@ def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
     end = 0
     for word in re.finditer(rf"\b{_ONE_DIGIT}\b", text, re.IGNORECASE):
         m = _SPOKEN_FIVE.match(text, word.start()) if word.start() >= end else None
-        if not m or _joined_to_a_number(text, m.start(), m.end()):
+        if not m or _part_of_another_number(text, m.start(), m.end()):
             continue  # five digits of a longer number (not "apartment three, nine four one one eight")
         window = before(text, m.start(), 70)
         if (
@@ -550,6 +572,17 @@ def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
         ):
             end = m.end()
             yield m.start(), m.end()
+
+
+def _part_of_another_number(text: str, start: int, end: int) -> bool:
+    """Five digits that belong to a longer number, a record's number or a code read with dashes
+    ("apartment three, nine four one one eight" is a ZIP code; "bottle number t h dash two two four
+    zero one" is not)."""
+    return (
+        _joined_to_a_number(text, start, end)
+        or record_context(text, start)
+        or bool(re.search(r"\b(?:dash|hyphen)\s*$", before(text, start, 10)))
+    )
 
 
 def _joined_to_a_number(text: str, start: int, end: int) -> bool:
@@ -580,6 +613,11 @@ def zips(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "zip", 0.5, "five digits")
     for start, end in _spoken_zips(text):
         yield Hit(start, end, "zip", 0.8, "spoken zip")
+    for m in _SPOKEN_RUN.finditer(text):
+        if len(spoken_digits(m[0])) == 5 and not _part_of_another_number(text, m.start(), m.end()):
+            window = before(text, m.start(), 70)
+            if _ZIP_CONTEXT.search(window[-30:]) or _NEAR_STREET.search(window):
+                yield Hit(m.start(), m.end(), "zip", 0.75, "spoken zip in pairs")
 
 
 def detect(text: str, lead: str = "") -> list[Hit]:

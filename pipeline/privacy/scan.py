@@ -147,6 +147,10 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
                 stem = street_stem(surface) if h.category == "address" else None
                 if stem:  # "Thirty-nine Alder" after "Thirty-nine Alder Street"
                     seen.setdefault(stem, ("address", min(h.confidence, 0.85)))
+            elif (
+                h.category in ("ssn", "phone", "record_number") and len(digits := spoken_digits(surface)) >= 7
+            ):
+                seen.setdefault(digits, (h.category, min(h.confidence, 0.85)))  # "four four zero six ..."
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
     return SessionFinder(NameFinder(options.names, labels, names), seen)
 
