@@ -185,7 +185,10 @@ def test_annomi_every_turn_appears(annomi_csv, tmp_path):
 
 
 SLOW_RUN = """
-import sys, time
+import signal, sys, time
+# A shell without job control starts background jobs with SIGINT ignored, and Python keeps that:
+# restore the default (KeyboardInterrupt), which is what a user's Ctrl-C meets.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pipeline import annotate as runner
 from pipeline.cli import app
 from tests.conftest import KeywordClassifier
