@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.batch import FileProblem, read_inputs
@@ -165,8 +166,15 @@ def speaker_labels(transcript: Transcript) -> list[str]:
 
 def find_in(text: str, finder: SessionFinder, options: ScanOptions, lead: str = "") -> list[Hit]:
     """Identifier spans in one piece of text, overlaps resolved; ``lead``: the previous turn, as context."""
-    hits = [h for h in detect(text, lead) + finder.find(text) if h.confidence >= options.min_confidence]
+    hits = [h for h in [*_detected(text, lead), *finder.find(text)] if h.confidence >= options.min_confidence]
     return resolve(hits)
+
+
+@lru_cache(maxsize=8192)
+def _detected(text: str, lead: str) -> tuple[Hit, ...]:
+    """:func:`detect`, remembered: :func:`finder_for` reads every unit of a session, then the scan or the
+    redaction reads them again (hits are immutable, so sharing them is safe)."""
+    return tuple(detect(text, lead))
 
 
 def scan_transcript(transcript: Transcript, options: ScanOptions | None = None) -> list[IdentifierFinding]:
