@@ -166,8 +166,13 @@ def speaker_labels(transcript: Transcript) -> list[str]:
 
 def find_in(text: str, finder: SessionFinder, options: ScanOptions, lead: str = "") -> list[Hit]:
     """Identifier spans in one piece of text, overlaps resolved; ``lead``: the previous turn, as context."""
-    hits = [h for h in [*_detected(text, lead), *finder.find(text)] if h.confidence >= options.min_confidence]
+    found = _detected(text, lead) if len(text) + len(lead) <= CACHED_CHARS else detect(text, lead)
+    hits = [h for h in [*found, *finder.find(text)] if h.confidence >= options.min_confidence]
     return resolve(hits)
+
+
+CACHED_CHARS = 4000
+"""Units up to this long have their detector hits remembered (8,192 of them: a few tens of MB at most)."""
 
 
 @lru_cache(maxsize=8192)
