@@ -925,3 +925,15 @@ def test_shapes_from_the_nineteenth_and_twentieth_sets():
         ("9", "email", "kay.r.moss77@yahoo dot com"),
         ("10", "address", "Building 3-1120, Falcon Loop, Fort Ridley, Kansas"),
     ]
+
+
+def test_a_street_named_once_is_found_again_with_another_house_number():
+    t = _session(
+        "he has a one bedroom at forty one ten larkspur avenue apartment three b",
+        "thats right by my moms shes at twelve oh six larkspur",
+        "It cost ten grand and the Larkspur thing was a movie.",
+    )
+    assert _found(t) == [
+        ("0", "address", "forty one ten larkspur avenue apartment three b"),
+        ("1", "address", "twelve oh six larkspur"),
+    ]

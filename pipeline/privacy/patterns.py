@@ -490,6 +490,32 @@ def street_stem(address: str) -> str | None:
     return m[1] if m else None
 
 
+def street_name(address: str) -> str | None:
+    """The name of the street in an address with a house number and a street type
+    (``"forty one ten larkspur avenue"`` -> ``"larkspur"``), to find it again with another number."""
+    word = rf"(?!{SPOKEN_TOKEN}\b)[A-Za-z][\w'-]*"
+    m = re.match(
+        rf"(?:\d{{1,6}}[A-Za-z]?|{_SPOKEN_HOUSE})\s+(?:{_DIRECTION_WORD}\s+)?(?P<name>{word}(?:\s+{word})?)"
+        rf"\s+{_STREET_TYPE}",
+        address,
+        re.IGNORECASE,
+    )
+    if not m or any(w.lower() in _NOT_STREET_WORDS | {"grand"} for w in m["name"].split()):
+        return None  # "two hundred grand" is money
+    return m["name"] if len(m["name"]) >= 4 else None
+
+
+def houses_on(streets: list[str]) -> re.Pattern[str] | None:
+    """A house number (three digits or more, checked by the caller) before one of ``streets``."""
+    if not streets:
+        return None
+    names = "|".join(re.escape(n) for n in sorted(streets, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<house>\d{{1,6}}[A-Za-z]?|{_SPOKEN_HOUSE})\s+(?:{_DIRECTION_WORD}\s+)?(?:{names})\b",
+        re.IGNORECASE,
+    )
+
+
 def _with_city(text: str, end: int) -> int:
     """``end`` moved past a following ", City, ST" ("..., Suite 4, Lancaster, Ohio")."""
     city = re.match(_CITY, text[end:])

@@ -26,7 +26,7 @@ from pipeline.datamodel import IdentifierFinding, Transcript, Turn, Utterance
 from pipeline.errors import InputError, RuptureError
 from pipeline.privacy.names import NameFinder, name_words, names_in_labels
 from pipeline.privacy.numbers import spoken_digits, spoken_runs
-from pipeline.privacy.patterns import CATEGORIES, Hit, detect, resolve, street_stem
+from pipeline.privacy.patterns import CATEGORIES, Hit, detect, houses_on, resolve, street_name, street_stem
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 
@@ -89,8 +89,11 @@ class SessionFinder:
     text) to its category and the confidence it was found with (at most 0.85).
     """
 
-    def __init__(self, names: NameFinder, seen: dict[str, tuple[str, float]] | None = None):
+    def __init__(
+        self, names: NameFinder, seen: dict[str, tuple[str, float]] | None = None, streets: list[str] = ()
+    ):
         self.names = names
+        self._houses_re = houses_on(list(streets))
         self.seen = {key.lower(): found for key, found in (seen or {}).items()}  # "Oh-four" = "oh-four"
         alternatives = "|".join(_written(x) for x in sorted(self.seen, key=len, reverse=True))
         self._seen_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I) if self.seen else None
@@ -106,6 +109,12 @@ class SessionFinder:
                 Hit(m.start(), m.end(), *self.seen[digits], "found elsewhere in the session, read aloud")
                 for m in spoken_runs(text)
                 if (digits := spoken_digits(m[0])) in self.seen
+            ]
+        if self._houses_re is not None:  # "twelve oh six larkspur" after "forty one ten larkspur avenue"
+            hits += [
+                Hit(m.start(), m.end(), "address", 0.75, "a street named elsewhere in the session")
+                for m in self._houses_re.finditer(text)
+                if len(spoken_digits(m["house"])) >= 3  # not "ten grand", "twenty main points"
             ]
         return hits
 
@@ -130,6 +139,7 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
     every = ScanOptions(options.names, 0.0)
     names: dict[str, None] = {}
     seen: dict[str, tuple[str, float]] = {}
+    streets: dict[str, None] = {}
     unknown: Counter[str] = Counter()
     units = _units(transcript)
     for i, unit in enumerate(units):
@@ -148,12 +158,14 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
                 stem = street_stem(surface) if h.category == "address" else None
                 if stem:  # "Thirty-nine Alder" after "Thirty-nine Alder Street"
                     seen.setdefault(stem, ("address", min(h.confidence, 0.85)))
+                if h.category == "address" and (street := street_name(surface)):
+                    streets[street] = None
             elif (
                 h.category in ("ssn", "phone", "record_number") and len(digits := spoken_digits(surface)) >= 7
             ):
                 seen.setdefault(digits, (h.category, min(h.confidence, 0.85)))  # "four four zero six ..."
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
-    return SessionFinder(NameFinder(options.names, labels, names), seen)
+    return SessionFinder(NameFinder(options.names, labels, names), seen, list(streets))
 
 
 def _units(transcript: Transcript) -> list[Turn] | list[Utterance]:
