@@ -937,3 +937,21 @@ def test_a_street_named_once_is_found_again_with_another_house_number():
         ("0", "address", "forty one ten larkspur avenue apartment three b"),
         ("1", "address", "twelve oh six larkspur"),
     ]
+
+
+# Written for this test (session 6, after the test21 blind run).
+def test_a_local_number_is_a_phone_number_unless_a_record_word_owns_it():
+    t = _session(
+        "Her number is 555-0143 if I'm not around.",
+        "The lot is five five five, oh one two two, they open at eight.",
+        "I called the fraud line, 1-555-0188, and waited.",
+        "My sister is on WhatsApp, plus 44 7700 900123.",
+        "The case number is 221-4471, from the first hearing.",
+    )
+    assert _found(t) == [
+        ("0", "phone", "555-0143"),
+        ("1", "phone", "five five five, oh one two two"),
+        ("2", "phone", "1-555-0188"),
+        ("3", "phone", "plus 44 7700 900123"),
+        ("4", "record_number", "221-4471"),
+    ]

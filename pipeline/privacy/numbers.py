@@ -33,10 +33,13 @@ _NANP_FILLER = re.compile(
     re.IGNORECASE,
 )
 _VANITY = re.compile(r"(?<![\w$])1[\s-]8[0-9]{2}[\s-](?:[0-9A-Z]{3}[\s-][0-9A-Z]{4}|[A-Z]{7,10})\b")
-_INTL = re.compile(rf"(?<![\w+])(?:\+|011[\s.-]?)\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])")
+_INTL = re.compile(
+    rf"(?<![\w+])(?:\+|011[\s.-]?|(?i:plus)\s+)\d{{1,3}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,5}}{_EXT}(?![\w])"
+)
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
 _TRUNK = re.compile(r"(?<![\w$.,/:-])0(?!0)\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
-_LOCAL = re.compile(r"(?<![\w$.,/:-])\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
+_LOCAL = re.compile(r"(?<![\w$.,/:-])(?:1-)?\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
+_LOCAL_SHAPE = re.compile(r"(?:1-)?\d{3}-\d{4}")  # how a local phone number is written: a phone's unless told
 _PHONE_CONTEXT = re.compile(
     r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
 )
@@ -110,6 +113,8 @@ def phones(text: str) -> Iterator[Hit]:
         extension = re.match(r",?\s*(?:x|ext\.?|extension)\s*\d", text[m.end() : m.end() + 16], re.IGNORECASE)
         if extension or _PHONE_CONTEXT.search(before(text, m.start())):
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
+        elif _nearest_owner(text, m.start(), 7) != "record_number":
+            yield Hit(m.start(), m.end(), "phone", 0.6, "local number shape")
     yield from _digit_by_digit(text)
 
 
@@ -320,12 +325,14 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
         if n < 7 and not owner:
             continue
         groups = _groups(m[0])
-        said_as_record = owner == "record_number" and record_context(text, m.start())
+        said_as_record = spelled or suffixed or (owner == "record_number" and record_context(text, m.start()))
         if not said_as_record or _SSN_CONTEXT.search(before(text, m.start(), 30)):
             if n == 9 and groups == [3, 2, 4]:
                 owner = "ssn"
-            elif n in (10, 11) and groups[-3:] == [3, 3, 4]:
-                owner = "phone"  # "four one two, five five five, oh one four eight"
+            elif (n in (10, 11) and groups[-3:] == [3, 3, 4]) or (n == 7 and groups == [3, 4]):
+                owner = (
+                    "phone"  # "four one two, five five five, oh one four eight"; "five five five, oh one ..."
+                )
         if n in (7, 10, 11) and _PHONE_AFTER.match(text, m.end()):
             owner = "phone"
         if owner is None and n == 7 and len(groups) > 1 and groups != [3, 4]:
@@ -480,6 +487,8 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     letters = sum(c.isalpha() for c in token)
     code = len(token) >= 5 and letters >= 2 and token.isupper()
     if _MEASURE.fullmatch(token) or _TAX_FORM.fullmatch(token) or digits < 1 or (digits < 4 and not code):
+        return None
+    if _LOCAL_SHAPE.fullmatch(token) and _nearest_owner(text, start, 7) != "record_number":
         return None
     if record_context(text, start) or record_context(text, _caps_prefix_start(text, start)):
         if digits >= 4 and not (_DECIMAL.fullmatch(token) and digits < 6):
