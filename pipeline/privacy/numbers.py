@@ -165,13 +165,14 @@ def _nearest_owner(text: str, start: int, digits: int) -> str | None:
     return category if category and last[category] >= 0 else None
 
 
-_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+UNIT_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+TENS_WORDS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _PAIR = (
-    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]{_UNITS})?|ten|eleven|twelve"
-    rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{_UNITS})"
+    rf"(?:{TENS_WORDS}(?:[-\s]{UNIT_WORDS})?|ten|eleven|twelve"
+    rf"|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:oh|zero)[-\s]{UNIT_WORDS})"
 )
 SPOKEN_TOKEN = rf"(?:{_PAIR}|{DIGIT_WORDS})"
-_HUNDRED = rf"(?:{_UNITS}\s+hundred(?:\s+(?:and\s+)?(?:{_PAIR}|{_UNITS}))?)"
+_HUNDRED = rf"(?:{UNIT_WORDS}\s+hundred(?:\s+(?:and\s+)?(?:{_PAIR}|{UNIT_WORDS}))?)"
 _VALUES = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine".split())}
 _VALUES.update(oh="0", o="0", ten="10", eleven="11", twelve="12", thirteen="13", fourteen="14", fifteen="15")
 _VALUES.update(sixteen="16", seventeen="17", eighteen="18", nineteen="19")
@@ -277,9 +278,15 @@ def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
     for m in _SPACED_SINGLE_DIGITS.finditer(text):
         if not re.fullmatch(r"[\d-]+", m[0]) or _digit_count(m[0]) >= 7:  # not "the 5-4-3-2-1 exercise"
             yield m, _digit_count(m[0]), "digit by digit"
+    for m in _mixed_runs(text):
+        yield m, len(spoken_digits(m[0])), "words and digits"
+
+
+def _mixed_runs(text: str) -> Iterator[re.Match[str]]:
+    """Runs of number words and digits with at least one of each ("six oh one, 44, 3829")."""
     for m in _MIXED_NUMBER.finditer(text):
         if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
-            yield m, len(spoken_digits(m[0])), "words and digits"
+            yield m
 
 
 _WITH_HUNDREDS = re.compile(
@@ -292,9 +299,7 @@ def spoken_runs(text: str) -> Iterator[re.Match[str]]:
     yield from _SPOKEN_NUMBER.finditer(text)
     yield from _SPANISH_NUMBER.finditer(text)
     yield from (m for m in _WITH_HUNDREDS.finditer(text) if "hundred" in m[0].lower())
-    for m in _MIXED_NUMBER.finditer(text):
-        if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
-            yield m
+    yield from _mixed_runs(text)
 
 
 def _groups(spoken: str) -> list[int]:
@@ -347,15 +352,6 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "phone", 0.7, rule)
         else:
             yield Hit(m.start(), m.end(), "record_number", 0.7, rule)
-
-
-def _spoken_digit_count(spoken: str) -> int:
-    """``"five five double two"`` -> 5, ``"five thirty-one, forty-four"`` -> 5."""
-    count = 0
-    for m in re.finditer(SPOKEN_TOKEN, spoken, re.IGNORECASE):
-        word = m[0].lower()
-        count += 2 if re.fullmatch(_PAIR, word, re.IGNORECASE) or word.startswith("double") else 1
-    return count
 
 
 @detector("ssn")

@@ -32,6 +32,8 @@ from pipeline.privacy.numbers import (  # importing numbers registers its detect
     DIGIT_WORDS,
     SPANISH_TOKEN,
     SPOKEN_TOKEN,
+    TENS_WORDS,
+    UNIT_WORDS,
     dialled,
     public_numbers,
     record_context,
@@ -225,16 +227,14 @@ _ORDINAL_WORD = (
     r"|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]first)"
 )
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORD})"
-_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
-_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 # A year in words and no more: "nineteen eighty-two", "twenty twenty-five", "two thousand and six"
 # (not "twenty twenty five two", where "two" starts a house number).
 _YEAR_WORDS = (
-    rf"(?:(?:nineteen|twenty)[\s-]+(?:oh[\s-]+{_UNIT_WORD}|{_TEENS_WORD}|{_TENS_WORD}(?:[\s-]+{_UNIT_WORD})?|hundred)"
-    rf"|two[\s-]+thousand(?:[\s-]+(?:and[\s-]+)?(?:{_TEENS_WORD}|twenty(?:[\s-]+{_UNIT_WORD})?|{_UNIT_WORD}))?)"
+    rf"(?:(?:nineteen|twenty)[\s-]+(?:oh[\s-]+{UNIT_WORDS}|{_TEENS_WORD}|{TENS_WORDS}(?:[\s-]+{UNIT_WORDS})?|hundred)"
+    rf"|two[\s-]+thousand(?:[\s-]+(?:and[\s-]+)?(?:{_TEENS_WORD}|twenty(?:[\s-]+{UNIT_WORDS})?|{UNIT_WORDS}))?)"
 )
-_SPOKEN_DAY = rf"(?:(?:twenty|thirty)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}|{_UNIT_WORD})"  # "twelve may 1990"
+_SPOKEN_DAY = rf"(?:(?:twenty|thirty)(?:[-\s]{UNIT_WORDS})?|{_TEENS_WORD}|{UNIT_WORDS})"  # "twelve may 1990"
 _YEAR = rf"(?:\d{{4}}|'\d{{2}}|\d{{2}}(?!\d)|{_YEAR_WORDS})"
 _DATE_PATTERNS = [
     (re.compile(r"(?<![\w/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/.-]*\d)"), 0.9, "numeric date"),
@@ -265,15 +265,15 @@ _DATE_PATTERNS.append(
         "spanish date",
     )
 )
-_MONTH_NUMBER = rf"(?:(?:oh[-\s])?{_UNIT_WORD}|ten|eleven|twelve)"
-_DAY_NUMBER = rf"(?:(?:twenty|thirty)(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD}|(?:oh[-\s])?{_UNIT_WORD})"
+_MONTH_NUMBER = rf"(?:(?:oh[-\s])?{UNIT_WORDS}|ten|eleven|twelve)"
+_DAY_NUMBER = rf"(?:(?:twenty|thirty)(?:[-\s]{UNIT_WORDS})?|{_TEENS_WORD}|(?:oh[-\s])?{UNIT_WORDS})"
 _YEAR_NUMBER = (  # the longest reading first: "nineteen eighty" before "nineteen"
-    rf"(?:nineteen\s+(?:{_TENS_WORD}(?:[-\s]{_UNIT_WORD})?|{_TEENS_WORD})"
-    rf"|two\s+thousand(?:\s+(?:and\s+)?(?:{_UNIT_WORD}|{_TEENS_WORD}|twenty(?:[-\s]{_UNIT_WORD})?))?"
-    rf"|{_TENS_WORD}(?:[-\s]{_UNIT_WORD})?|oh[-\s]{_UNIT_WORD}|{_TEENS_WORD})"
+    rf"(?:nineteen\s+(?:{TENS_WORDS}(?:[-\s]{UNIT_WORDS})?|{_TEENS_WORD})"
+    rf"|two\s+thousand(?:\s+(?:and\s+)?(?:{UNIT_WORDS}|{_TEENS_WORD}|twenty(?:[-\s]{UNIT_WORDS})?))?"
+    rf"|{TENS_WORDS}(?:[-\s]{UNIT_WORDS})?|oh[-\s]{UNIT_WORDS}|{_TEENS_WORD})"
 )
 _SPOKEN_NUMERIC_DATE = re.compile(
-    rf"\b{_MONTH_NUMBER}[,\s-]+{_DAY_NUMBER}[,\s-]+{_YEAR_NUMBER}\b(?![,\s-]+{_UNIT_WORD}\b)", re.IGNORECASE
+    rf"\b{_MONTH_NUMBER}[,\s-]+{_DAY_NUMBER}[,\s-]+{_YEAR_NUMBER}\b(?![,\s-]+{UNIT_WORDS}\b)", re.IGNORECASE
 )
 _SPOKEN_DATE_CONTEXT = re.compile(
     r"(?:\b(?:birth|born|dob|birthday|date)\b.{0,100}|\b(?:on|dated|signed|since|from|until)\s+(?:\w+\s+)?)$",
@@ -281,7 +281,7 @@ _SPOKEN_DATE_CONTEXT = re.compile(
 )
 # An age reached on a day is a birthday: "she'll be nine on March 2nd", "turns 40 on the 3rd of May".
 _AGE_ON = re.compile(
-    rf"(?:\b(?:\d{{1,3}}|{_UNIT_WORD}|{_TEENS_WORD}|{_TENS_WORD}(?:[-\s]{_UNIT_WORD})?)\s+on\s+(?:the\s+)?)$"
+    rf"(?:\b(?:\d{{1,3}}|{UNIT_WORDS}|{_TEENS_WORD}|{TENS_WORDS}(?:[-\s]{UNIT_WORDS})?)\s+on\s+(?:the\s+)?)$"
 )
 _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
 _DAY_MONTH = [
@@ -363,8 +363,9 @@ _BUILDING_STREET = re.compile(
 )
 _MILITARY = re.compile(r"\b(?:Unit|PSC|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5},?\s+(?:APO|FPO|DPO)(?:\s+A[AEP])?\b")
 # Street types that come first ("1108 Calle Jacinto, number B").
+_TYPE_FIRST = r"(?:Calle|Avenida|Av\.|Rue|Via|Camino|Paseo|Rua|Carrera)"
 _STREET_FIRST = re.compile(
-    r"\b\d{1,6}\s+(?:Calle|Avenida|Av\.|Rue|Via|Camino|Paseo|Rua|Carrera)\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
+    rf"\b\d{{1,6}}\s+{_TYPE_FIRST}\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
     r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|number|no\.?|#)\s*)?#?[\w-]{1,6})?"
 )
 # House numbers read aloud ("eleven thirty three east forest avenue", "Thirty-nine Alder Street").
@@ -412,7 +413,7 @@ _HOUSE_NAME_BEFORE = re.compile(
 # "Dongdeok-ro 40-gil").
 _CONNECTOR = r"(?:de|del|la|las|los|da|das|do|dos|di|della|des|du|le|van|von)"
 _STREET_THEN_NUMBER = re.compile(
-    rf"\b(?:Calle|Avenida|Av\.|Rue|Via|Viale|Camino|Paseo|Rua|Carrera|Calzada|Privada|Ulica|ul\.|Travessa|Largo"
+    rf"\b(?:{_TYPE_FIRST}|Viale|Calzada|Privada|Ulica|ul\.|Travessa|Largo"
     rf"|Praça|Praca|Estrada|Alameda|Carrer|Avinguda|Piazza|Corso|Vicolo|Chemin|Allée|Plaza)"
     rf"(?:\s+(?:{_CONNECTOR}|[A-ZÀ-Þ][\w'.-]*)){{1,5}},?\s+(?:(?i:no\.?|n[°º]|#)\s*)?\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?\b"
 )
@@ -590,14 +591,16 @@ def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
         m = _SPOKEN_FIVE.match(text, word.start()) if word.start() >= end else None
         if not m or _part_of_another_number(text, m.start(), m.end()):
             continue  # five digits of a longer number (not "apartment three, nine four one one eight")
-        window = before(text, m.start(), 70)
-        if (
-            _ZIP_CONTEXT.search(window[-30:])
-            or re.search(r"\bzip\b", window[-25:] + text[m.end() : m.end() + 30], re.I)
-            or _NEAR_STREET.search(window)
-        ):
+        said_zip = re.search(r"\bzip\b", before(text, m.start(), 25) + text[m.end() : m.end() + 30], re.I)
+        if said_zip or _where_a_zip_goes(text, m.start()):
             end = m.end()
             yield m.start(), m.end()
+
+
+def _where_a_zip_goes(text: str, start: int) -> bool:
+    """After a state (or a state code) or a street, unit or box a sentence or so back."""
+    window = before(text, start, 70)
+    return bool(_ZIP_CONTEXT.search(window[-30:]) or _NEAR_STREET.search(window))
 
 
 def _part_of_another_number(text: str, start: int, end: int) -> bool:
@@ -641,8 +644,7 @@ def zips(text: str) -> Iterator[Hit]:
         yield Hit(start, end, "zip", 0.8, "spoken zip")
     for m in _SPOKEN_RUN.finditer(text):
         if len(spoken_digits(m[0])) == 5 and not _part_of_another_number(text, m.start(), m.end()):
-            window = before(text, m.start(), 70)
-            if _ZIP_CONTEXT.search(window[-30:]) or _NEAR_STREET.search(window):
+            if _where_a_zip_goes(text, m.start()):
                 yield Hit(m.start(), m.end(), "zip", 0.75, "spoken zip in pairs")
 
 
