@@ -160,13 +160,18 @@ def group_score_f1(h: Heads, P, Y, A, half, kind: str) -> float:
     return round(float(np.mean(out)), 4)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def heads_from_command_line(description: str) -> Heads:
+    """``--config`` and ``--corpus`` from the command line, two threads, and the heads on their vectors."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--config", default="models/default/train.toml")
     parser.add_argument("--corpus", default="data/corpus")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    h = Heads(args.config, args.corpus)
+    return Heads(args.config, args.corpus)
+
+
+def main() -> None:
+    h = heads_from_command_line(__doc__.splitlines()[0])
     train, dev = h.split["train"], h.split["dev"]
     print("(coarse-group macro-F1, all-label macro-F1) on dev, thresholds never tuned on the units scored\n")
 

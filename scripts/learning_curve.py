@@ -11,26 +11,19 @@ the best of 10/15/20 epochs is NOT picked: 15 epochs, the middle, is reported fo
 
 from __future__ import annotations
 
-import argparse
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from experiment_heads import Heads, halves, split_half, table  # noqa: E402
+from experiment_heads import halves, heads_from_command_line, split_half, table  # noqa: E402
 
 SHARES = (0.25, 0.5, 0.75, 1.0)
 EPOCHS = 15
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="models/default/train.toml")
-    parser.add_argument("--corpus", default="data/corpus")
-    args = parser.parse_args()
-    torch.set_num_threads(2)
-    h = Heads(args.config, args.corpus)
+    h = heads_from_command_line(__doc__.splitlines()[0])
     train, dev = h.split["train"], h.split["dev"]
     units = sum(len(p.roles) for p in train)
     print(f"train: {len(train)} sessions, {units} utterances; dev: {len(dev)} sessions")
