@@ -955,3 +955,62 @@ def test_a_local_number_is_a_phone_number_unless_a_record_word_owns_it():
         ("3", "phone", "plus 44 7700 900123"),
         ("4", "record_number", "221-4471"),
     ]
+
+
+# Written for these tests (session 7, from probes written before the test22-24 blind runs).
+def test_an_ip_read_without_its_dots_after_an_ip_word_and_a_loose_local_phone_number():
+    t = _session(
+        "so the modem page said ten one forty four two twelve and nothing loaded",
+        "his ip is one ninety two one sixty eight fifty five four",
+        "The server log showed 172 20 4 19 at three in the morning.",
+        "Ring the front desk on 555 0171 and ask for the night manager.",
+        "The sticker said 555 0171 in red letters, nothing else.",
+        "We were at 3 15 22 on the scoreboard by the end.",
+    )
+    assert _found(t) == [
+        ("0", "ip_address", "ten one forty four two twelve"),
+        ("1", "ip_address", "one ninety two one sixty eight fifty five four"),
+        ("2", "ip_address", "172 20 4 19"),
+        ("3", "phone", "555 0171"),
+    ]
+
+
+def test_splits_into_octets_says_whether_digits_can_be_four_parts_of_an_ip():
+    from pipeline.privacy.numbers import splits_into_octets
+
+    assert splits_into_octets("1921680012")
+    assert splits_into_octets("10104")
+    assert not splits_into_octets("999999999")
+    assert not splits_into_octets("123")
+
+
+def test_rural_routes_read_aloud_block_of_a_street_and_addresses_abroad_with_the_number_first():
+    t = _session(
+        "my grandpa was out on rural route three box nineteen past the grain elevator",
+        "The report puts it in the 4400 block of Whitcomb Avenue, near the school.",
+        "Ma tante habite au 9 Rue de la Paix, Lille, depuis des années.",
+        "Mi papá vive en Carrera 7 #45-12, Medellín, con mi tía.",
+        "We walked three blocks of Main and got coffee.",
+    )
+    assert [(i, c) for i, c, _ in _found(t) if c != "name"] == [
+        ("0", "address"),
+        ("1", "address"),
+        ("2", "address"),
+        ("3", "address"),
+    ]
+    spans = {i: s for i, c, s in _found(t) if c == "address"}
+    assert spans["0"] == "rural route three box nineteen"
+    assert spans["2"].startswith("9 Rue de la Paix")
+    assert spans["3"].startswith("Carrera 7 #45-12")
+
+
+def test_a_spoken_date_with_a_full_year_needs_no_date_word_and_a_spaced_slash_date_is_a_date():
+    t = _session(
+        "my brother passed four twenty two thousand eighteen and i still cant say it",
+        "The form says 3 / 9 / 1971 under his name.",
+        "we scored four twenty two at bowling, not bad",
+    )
+    assert _found(t) == [
+        ("0", "date", "four twenty two thousand eighteen"),
+        ("1", "date", "3 / 9 / 1971"),
+    ]

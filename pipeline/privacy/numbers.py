@@ -39,6 +39,8 @@ _INTL = re.compile(
 # Numbers dialled with a trunk zero (UK "07700 900417", "0161 496 0321", Australia "03 5550 1234")
 _TRUNK = re.compile(r"(?<![\w$.,/:-])0(?!0)\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
 _LOCAL = re.compile(r"(?<![\w$.,/:-])(?:1-)?\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
+# "call the desk on 555 0177", "(555) 0162": a local number written loosely, a phone's only after a phone word
+_LOCAL_LOOSE = re.compile(r"(?<![\w$.,/:()-])(?:\(\d{3}\)\s?|\d{3} )\d{4}(?![\w.,/:-]*\d|\s\d)")
 _LOCAL_SHAPE = re.compile(r"(?:1-)?\d{3}-\d{4}")  # how a local phone number is written: a phone's unless told
 _PHONE_CONTEXT = re.compile(
     r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
@@ -115,6 +117,9 @@ def phones(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number")
         elif _nearest_owner(text, m.start(), 7) != "record_number":
             yield Hit(m.start(), m.end(), "phone", 0.6, "local number shape")
+    for m in _LOCAL_LOOSE.finditer(text):
+        if _nearest_owner(text, m.start(), 7) == "phone":
+            yield Hit(m.start(), m.end(), "phone", 0.7, "local number after a phone word")
     yield from _digit_by_digit(text)
 
 
@@ -123,7 +128,7 @@ def phones(text: str) -> Iterator[Hit]:
 # else from how many digits there are.
 _SPACED_SINGLE_DIGITS = re.compile(r"(?<![\w-])\d(?:(?:,? | - |-)\d){4,24}(?![\w-])")
 _PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
+    r"\b(?:call|ring|phone|cell|mobile|fax|text|reach|dial|line|landline|voicemail|hotline|extension)", re.I
 )
 _ID_PREFIX = re.compile(r"(?<![\w'])(?:[A-Z](?:[-. ]?[A-Z]){0,3}|[a-z]{1,4})[\s,.:-]{1,3}$")
 _CAPS_PREFIX = re.compile(r"(?<![\w'])[A-Z](?:[-. ]?[A-Z]){0,3}[\s,.:-]{1,3}$")
@@ -147,17 +152,44 @@ def _caps_prefix_start(text: str, start: int) -> int:
     return start - len(m[0]) if m else start
 
 
-def _nearest_owner(text: str, start: int, digits: int) -> str | None:
-    """``ssn``, ``phone`` or ``record_number``: whose telling word comes last in the 60 characters
-    before, among those a number of ``digits`` digits can be (a phone number never has nine)."""
+# Words after which a number read without its dots is an IP address ("the router said one ninety two one
+# sixty eight ..."). "address" alone is not one: it is as often a house's.
+IP_WORDS = re.compile(
+    r"\b(?:ip|i\.?\s?p\.?|ipv4|router|gateway|server|modem|vpn|subnet|dns|source address)\b", re.IGNORECASE
+)
+
+
+def splits_into_octets(digits: str) -> bool:
+    """Whether ``digits`` can be read as four parts of one to three digits, each at most 255."""
+    if not 4 <= len(digits) <= 12:
+        return False
+    return any(
+        all(int(part) <= 255 for part in (digits[:a], digits[a:b], digits[b:c], digits[c:]))
+        for a in range(1, 4)
+        for b in range(a + 1, a + 4)
+        for c in range(b + 1, b + 4)
+        if 1 <= len(digits) - c <= 3
+    )
+
+
+def _nearest_owner(text: str, start: int, digits: int, octets: bool = False) -> str | None:
+    """``ssn``, ``phone``, ``record_number`` or ``ip_address``: whose telling word comes last in the 60
+    characters before, among those a number of ``digits`` digits can be (a phone number never has nine;
+    an IP address only when the caller says the digits read as ``octets``)."""
     window = before(text, start, 60)
-    fits = {"ssn": digits == 9, "phone": digits in (7, 10, 11), "record_number": digits >= 4}
+    fits = {
+        "ssn": digits == 9,
+        "phone": digits in (7, 10, 11),
+        "record_number": digits >= 4,
+        "ip_address": octets,
+    }
     last = {
         category: max((m.end() for m in pattern.finditer(window)), default=-1)
         for category, pattern in (
             ("ssn", _SSN_CONTEXT),
             ("phone", _PHONE_WORDS),
             ("record_number", _SPECIFIC_RECORD_WORDS),
+            ("ip_address", IP_WORDS),
         )
         if fits[category]
     }
@@ -322,7 +354,10 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             r"(?:\b[A-Za-z][\s,.-]+){2,}(?:(?:dash|hyphen)[\s,]+)?$", text[max(0, m.start() - 22) : m.start()]
         )
         suffixed = re.match(r"\s*(?:-|dash)\s*[A-Za-z]\b", text[m.end() :])  # "7 7 4 0 3 1 9 dash B"
-        owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n)
+        octets = splits_into_octets(
+            re.sub(r"\D", "", m[0]) if rule == "digit by digit" else spoken_digits(m[0])
+        )
+        owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n, octets)
         if n == 5 and re.search(r"\bzip(?: code)?\W*(?:is\W*)?$", before(text, m.start(), 20)):
             owner = "zip"  # "the zip is 6 0 6 4 7"
         if owner is None and _id_prefix_before(text, m.start(), caps=True):
@@ -331,7 +366,7 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             continue
         groups = _groups(m[0])
         said_as_record = spelled or suffixed or (owner == "record_number" and record_context(text, m.start()))
-        if not said_as_record or _SSN_CONTEXT.search(before(text, m.start(), 30)):
+        if owner != "ip_address" and (not said_as_record or _SSN_CONTEXT.search(before(text, m.start(), 30))):
             if n == 9 and groups == [3, 2, 4]:
                 owner = "ssn"
             elif (n in (10, 11) and groups[-3:] == [3, 3, 4]) or (n == 7 and groups == [3, 4]):

@@ -30,6 +30,7 @@ from pipeline.privacy.hits import (
 )
 from pipeline.privacy.numbers import (  # importing numbers registers its detectors
     DIGIT_WORDS,
+    IP_WORDS,
     SPANISH_TOKEN,
     SPOKEN_TOKEN,
     TENS_WORDS,
@@ -186,6 +187,8 @@ def _ip_parts_ok(spoken: str) -> bool:
 
 
 _SPOKEN_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\s+(?:point|dot)\s+\d{1,3}){3}(?![\d.])", re.IGNORECASE)
+# "at 192 168 0 12": an address read with pauses for dots, after an IP word
+_SPACED_IPV4 = re.compile(r"(?<![\w.,-])\d{1,3}(?:,?\s+\d{1,3}){3}(?![\w-]|[.,]\d|,?\s+\d)")
 
 
 @detector("ip_address")
@@ -203,6 +206,11 @@ def ip_addresses(text: str) -> Iterator[Hit]:
     for m in _SPOKEN_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
             yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
+    for m in _SPACED_IPV4.finditer(text):
+        if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])) and IP_WORDS.search(
+            before(text, m.start(), 60)
+        ):
+            yield Hit(m.start(), m.end(), "ip_address", 0.8, "ipv4 read with pauses")
     for m in _IPV4.finditer(text):
         if all(int(p) <= 255 for p in m[0].split(".")):
             yield Hit(m.start(), m.end(), "ip_address", 0.95, "ipv4")
@@ -240,6 +248,7 @@ _DATE_PATTERNS = [
     (re.compile(r"(?<![\w/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\w/.-]*\d)"), 0.9, "numeric date"),
     (re.compile(r"(?<![\w/.-])(?:19|20)\d{2}([/.-])\d{1,2}\1\d{1,2}(?![\w/.-]*\d)"), 0.95, "iso date"),
     (re.compile(r"(?<![\w/.-])\d{1,2} \d{1,2} (?:19|20)\d{2}(?![\w/.-]*\d)"), 0.85, "numeric date"),
+    (re.compile(r"(?<![\w/.-])\d{1,2} ([/.-]) \d{1,2} \1 (?:19|20)\d{2}(?![\w/.-]*\d)"), 0.85, "spaced date"),
     (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+)?{_YEAR}\b", re.I), 0.9, "month day year"),
     (re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.9, "day month year"),
     (re.compile(rf"\b{_SPOKEN_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.85, "day month year"),
@@ -274,6 +283,9 @@ _YEAR_NUMBER = (  # the longest reading first: "nineteen eighty" before "ninetee
 )
 _SPOKEN_NUMERIC_DATE = re.compile(
     rf"\b{_MONTH_NUMBER}[,\s-]+{_DAY_NUMBER}[,\s-]+{_YEAR_NUMBER}\b(?![,\s-]+{UNIT_WORDS}\b)", re.IGNORECASE
+)
+_FULL_YEAR_END = re.compile(
+    rf"(?:nineteen\s+{TENS_WORDS}(?:[-\s]{UNIT_WORDS})?|two\s+thousand(?:\s+\w+)*)$", re.I
 )
 _SPOKEN_DATE_CONTEXT = re.compile(
     r"(?:\b(?:birth|born|dob|birthday|date)\b.{0,100}|\b(?:on|dated|signed|since|from|until)\s+(?:\w+\s+)?)$",
@@ -311,10 +323,12 @@ def dates(text: str) -> Iterator[Hit]:
                 continue
             yield Hit(m.start(), m.end(), "date", confidence, rule)
     for m in _SPOKEN_NUMERIC_DATE.finditer(text):
-        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 120)) and not _joined_to_a_number(
-            text, m.start(), m.end()
-        ):
+        if _joined_to_a_number(text, m.start(), m.end()):
+            continue
+        if _SPOKEN_DATE_CONTEXT.search(before(text, m.start(), 120)):
             yield Hit(m.start(), m.end(), "date", 0.8, "spoken numeric date")
+        elif _FULL_YEAR_END.search(m[0]):  # "he died nine eleven two thousand nineteen"
+            yield Hit(m.start(), m.end(), "date", 0.6, "spoken numeric date with a full year")
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
             if _BIRTH_CONTEXT.search(before(text, m.start(), 60) + text[m.end() : m.end() + 40]) or (
@@ -363,9 +377,10 @@ _BUILDING_STREET = re.compile(
 )
 _MILITARY = re.compile(r"\b(?:Unit|PSC|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5},?\s+(?:APO|FPO|DPO)(?:\s+A[AEP])?\b")
 # Street types that come first ("1108 Calle Jacinto, number B").
+_CONNECTOR = r"(?:de|del|la|las|los|da|das|do|dos|di|della|des|du|le|van|von)"
 _TYPE_FIRST = r"(?:Calle|Avenida|Av\.|Rue|Via|Camino|Paseo|Rua|Carrera)"
 _STREET_FIRST = re.compile(
-    rf"\b\d{{1,6}}\s+{_TYPE_FIRST}\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
+    rf"\b\d{{1,6}}\s+{_TYPE_FIRST}\s+(?:(?:{_CONNECTOR}|d'|l')\s*){{0,2}}[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
     r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|number|no\.?|#)\s*)?#?[\w-]{1,6})?"
 )
 # House numbers read aloud ("eleven thirty three east forest avenue", "Thirty-nine Alder Street").
@@ -411,7 +426,6 @@ _HOUSE_NAME_BEFORE = re.compile(
 # Street types that come first, the number after ("Calle Morelos 118", "Rua das Flores 45"), and
 # street words of other languages before or in the number's name ("Laisvės alėja 41-3", "Kungsgatan 12",
 # "Dongdeok-ro 40-gil").
-_CONNECTOR = r"(?:de|del|la|las|los|da|das|do|dos|di|della|des|du|le|van|von)"
 _STREET_THEN_NUMBER = re.compile(
     rf"\b(?:{_TYPE_FIRST}|Viale|Calzada|Privada|Ulica|ul\.|Travessa|Largo"
     rf"|Praça|Praca|Estrada|Alameda|Carrer|Avinguda|Piazza|Corso|Vicolo|Chemin|Allée|Plaza)"
@@ -429,7 +443,17 @@ _PO_BOX = re.compile(
     rf"\b(?:p\.?\s?o\.?|post office)\s*box\s+(?:\d+\b|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,5}}\b)",
     re.IGNORECASE,
 )
-_RURAL = re.compile(r"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*\d+(?:,?\s*box\s+\d+)?\b", re.IGNORECASE)
+_RURAL = re.compile(
+    rf"\b(?:rural route|r\.?r\.?|rr)\s*#?\s*(?:\d+|{SPOKEN_TOKEN})(?:,?\s*box\s+(?:\d+|{SPOKEN_TOKEN}))?\b",
+    re.IGNORECASE,
+)
+# "Calle 45 #12-30": a Colombian address, the street's number, then the cross street's and the house's
+_GRID_ADDRESS = re.compile(
+    r"\b(?:Calle|Carrera|Cra\.?|Cl\.?|Avenida|Diagonal|Transversal)\s+\d{1,3}\s?[A-Z]?"
+    r"\s*(?:#|No\.?|N[°º])\s*\d{1,3}\s?[A-Z]?\s?-\s?\d{1,3}\b"
+)
+# "the 2100 block of Fairmont": where police reports put an address
+_BLOCK_OF = re.compile(r"\b\d{2,5}\s+block\s+of\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}")
 
 
 _NOT_STREET_WORDS = {
@@ -566,6 +590,9 @@ def addresses(text: str) -> Iterator[Hit]:
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
+    for m in _GRID_ADDRESS.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "grid address")
+    yield from hits_of(_BLOCK_OF, text, "address", 0.75, "block of a street")
 
 
 _ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
