@@ -1014,3 +1014,57 @@ def test_a_spoken_date_with_a_full_year_needs_no_date_word_and_a_spaced_slash_da
         ("0", "date", "four twenty two thousand eighteen"),
         ("1", "date", "3 / 9 / 1971"),
     ]
+
+
+def test_emails_written_around_harvesters_and_a_bare_seven_digit_number_after_a_phone_word():
+    t = _session(
+        "Her work one is p.lindqvist (at) harbor-legal.example, she said to use that.",
+        "The volunteer list says help[at]foodshelf[dot]example at the bottom.",
+        "Just text me at 5550164 when you're outside.",
+        "The order came to 5550164 points, which is silly.",
+    )
+    assert _found(t) == [
+        ("0", "email", "p.lindqvist (at) harbor-legal.example"),
+        ("1", "email", "help[at]foodshelf[dot]example"),
+        ("2", "phone", "5550164"),
+        ("3", "record_number", "5550164"),  # an order's number, not a phone's
+    ]
+
+
+def test_spoken_zip_codes_after_a_state_code_with_four_more_digits_or_named_after():
+    t = _session(
+        "it was a po box in Reno, NV eight nine five oh two if that helps",
+        "the zip is two oh eight one four dash three three oh one on the letter",
+        "eighty nine five oh two thats the zip up there",
+        "the badge said NV eight nine five oh two one and a photo",
+    )
+    assert [(i, c, s) for i, c, s in _found(t) if c == "zip"] == [
+        ("0", "zip", "eight nine five oh two"),
+        ("1", "zip", "two oh eight one four dash three three oh one"),
+        ("2", "zip", "eighty nine five oh two"),
+    ]
+    assert ("3", "record_number", "eight nine five oh two one") in _found(t)
+
+
+def test_house_numbers_in_thousands_and_halves_and_streets_without_a_type_in_a_city_and_state():
+    t = _session(
+        "the food bank is at three thousand twelve riverside drive behind the church",
+        "He rented 41 1/2 Orchard Street, the little house out back.",
+        "they found the car in the nineteen hundred block of delmar after midnight",
+        "grandma still lives at four twenty two magnolia in macon georgia",
+        "it cost two thousand dollars in macon georgia to fix the roof",
+    )
+    assert [(i, c, s) for i, c, s in _found(t) if c == "address"] == [
+        ("0", "address", "three thousand twelve riverside drive"),
+        ("1", "address", "41 1/2 Orchard Street"),
+        ("2", "address", "nineteen hundred block of delmar"),
+        ("3", "address", "four twenty two magnolia in macon georgia"),
+    ]
+
+
+def test_spoken_digits_reads_thousands():
+    from pipeline.privacy.numbers import spoken_digits
+
+    assert spoken_digits("three thousand twelve") == "3012"
+    assert spoken_digits("one thousand and six") == "1006"
+    assert spoken_digits("two thousand four hundred") == "2400"

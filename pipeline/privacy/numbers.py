@@ -41,6 +41,7 @@ _TRUNK = re.compile(r"(?<![\w$.,/:-])0(?!0)\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(
 _LOCAL = re.compile(r"(?<![\w$.,/:-])(?:1-)?\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
 # "call the desk on 555 0177", "(555) 0162": a local number written loosely, a phone's only after a phone word
 _LOCAL_LOOSE = re.compile(r"(?<![\w$.,/:()-])(?:\(\d{3}\)\s?|\d{3} )\d{4}(?![\w.,/:-]*\d|\s\d)")
+_SEVEN_DIGITS = re.compile(r"(?<![\w$.,/:()-])[2-9]\d{6}(?![\w.,/:-]*\d)")
 _LOCAL_SHAPE = re.compile(r"(?:1-)?\d{3}-\d{4}")  # how a local phone number is written: a phone's unless told
 _PHONE_CONTEXT = re.compile(
     r"\b(call|phone|number|cell|mobile|fax|text|reach|dial|line|landline|office|voicemail|hotline)", re.I
@@ -118,6 +119,9 @@ def phones(text: str) -> Iterator[Hit]:
         elif _nearest_owner(text, m.start(), 7) != "record_number":
             yield Hit(m.start(), m.end(), "phone", 0.6, "local number shape")
     for m in _LOCAL_LOOSE.finditer(text):
+        if _nearest_owner(text, m.start(), 7) == "phone":
+            yield Hit(m.start(), m.end(), "phone", 0.7, "local number after a phone word")
+    for m in _SEVEN_DIGITS.finditer(text):
         if _nearest_owner(text, m.start(), 7) == "phone":
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number after a phone word")
     yield from _digit_by_digit(text)
@@ -251,6 +255,9 @@ def spoken_digits(spoken: str) -> str:
             joined = len(unit) == 1 and unit != "0"
             out.append(_TENS[w] + (unit if joined else "0"))
             i += joined
+        elif w in _VALUES and nxt == "thousand":  # "two thousand one", "three thousand four hundred"
+            digits, i = _thousands(words, i)
+            out.append(digits)
         elif w in _VALUES and nxt == "hundred":  # "one hundred", "two hundred and five", "one hundred ten"
             j = i + 2 + (words[i + 2 : i + 3] == ["and"])
             rest = _below_hundred(words, j)
@@ -260,6 +267,20 @@ def spoken_digits(spoken: str) -> str:
             out.append(_VALUES[w])
         i += 1
     return "".join(out)
+
+
+def _thousands(words: list[str], i: int) -> tuple[str, int]:
+    """The value of "X thousand [and] [Y hundred [and]] [Z]" starting at ``i``, and its last word's index."""
+    padded = [*words, "", "", ""]
+    j = i + 2 + (padded[i + 2] == "and")
+    hundreds = "0"
+    if padded[j] in _VALUES and padded[j + 1] == "hundred":
+        hundreds = _VALUES[padded[j]]
+        j += 2 + (padded[j + 2] == "and")
+    rest = _below_hundred(words, j)
+    if rest:
+        return _VALUES[words[i]] + hundreds + rest[0].rjust(2, "0"), j + rest[1] - 1
+    return _VALUES[words[i]] + hundreds + "00", j - 1
 
 
 def _below_hundred(words: list[str], j: int) -> tuple[str, int] | None:
@@ -358,9 +379,13 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             re.sub(r"\D", "", m[0]) if rule == "digit by digit" else spoken_digits(m[0])
         )
         owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n, octets)
-        if n == 5 and re.search(r"\bzip(?: code)?\W*(?:is\W*)?$", before(text, m.start(), 20)):
-            owner = "zip"  # "the zip is 6 0 6 4 7"
-        if owner is None and _id_prefix_before(text, m.start(), caps=True):
+        prefix = _id_prefix_before(text, m.start(), caps=True)
+        if (n == 5 or (n == 9 and _groups(m[0]) == [5, 4])) and (
+            re.search(r"\bzip(?: code)?\W*(?:is\W*)?$", before(text, m.start(), 20))
+            or (prefix and prefix[0].strip(" ,.:-") in STATE_CODES)
+        ):
+            owner = "zip"  # "the zip is 6 0 6 4 7", "... dash 4 4 0 1"; "Fresno, CA nine three seven ..."
+        if owner is None and prefix:
             owner = "record_number"
         if n < 7 and not owner:
             continue

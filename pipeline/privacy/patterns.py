@@ -84,6 +84,12 @@ _AT_SPOKEN_DOMAIN = re.compile(
     rf"(?<![\w.%+-])[\w.%+-]{{1,64}}@[\w-]{{1,63}}(?:\.[\w-]{{1,63}}|\s+dot\s+[\w-]{{1,63}}){{0,3}}\s+dot\s+{_TLD}\b",
     re.IGNORECASE,
 )
+# Written to fool harvesters: "omar.h (at) clinic.example", "help[at]payflow[dot]example"
+_OBFUSCATED_EMAIL = re.compile(
+    r"(?<![\w.%+-])[\w.%+-]{1,64}\s?[\[({<]\s?at\s?[\])}>]\s?[\w-]{1,63}"
+    rf"(?:(?:\.|\s?[\[({{<]\s?dot\s?[\])}}>]\s?)[\w-]{{1,63}}){{0,5}}(?:\.|\s?[\[({{<]\s?dot\s?[\])}}>]\s?){_TLD}\b",
+    re.IGNORECASE,
+)
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
 
 
@@ -91,6 +97,7 @@ _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail",
 def emails(text: str) -> Iterator[Hit]:
     yield from hits_of(_EMAIL, text, "email", 0.99, "email")
     yield from hits_of(_AT_SPOKEN_DOMAIN, text, "email", 0.9, "email with a spoken ending")
+    yield from hits_of(_OBFUSCATED_EMAIL, text, "email", 0.9, "email written around harvesters")
     for m in _HALF_SPOKEN_EMAIL.finditer(text):
         if not re.match(r"/", text[m.end() :]):
             yield Hit(m.start(), m.end(), "email", 0.85, "half-spoken email")
@@ -343,7 +350,7 @@ _STREET_TYPE = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter"
     r"|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq|pike|alley|row|crescent|close|loop|run"
     r"|plaza|path|point|pt|expressway|expy|freeway|fwy|turnpike|tpke|causeway|bypass|crossing|grove|ridge"
-    r"|cove|landing|commons|center|centre|ctr)\b\.?"
+    r"|cove|landing|commons|center|centre|ctr|concourse|esplanade|promenade)\b\.?"
 )
 _UNIT = (
     r"(?:,?\s+(?:(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+"
@@ -351,7 +358,8 @@ _UNIT = (
 )
 _CITY = r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)(?=\W|$))?)?"
 _STREET = re.compile(
-    r"\b\d{1,6}[A-Za-z]?(?:\s+(?:[NSEW]{1,2}\.?|(?:north|south)(?:east|west)?|east|west|old))?"
+    r"\b\d{1,6}[A-Za-z]?(?:\s*½|\s+1/2|\s+and\s+a\s+half)?"
+    r"(?:\s+(?:[NSEW]{1,2}\.?|(?:north|south)(?:east|west)?|east|west|old))?"
     rf"(?:\s+(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][\w'.-]*)){{1,3}}\s+{_STREET_TYPE}{_UNIT}",
     re.IGNORECASE,
 )
@@ -385,7 +393,8 @@ _STREET_FIRST = re.compile(
 )
 # House numbers read aloud ("eleven thirty three east forest avenue", "Thirty-nine Alder Street").
 _SPOKEN_HOUSE = (
-    rf"(?:{SPOKEN_TOKEN}\s+hundred(?:\s+(?:and\s+)?{SPOKEN_TOKEN})?"  # "nineteen hundred"
+    rf"(?:{UNIT_WORDS}\s+thousand(?:\s+(?:and\s+)?{UNIT_WORDS}\s+hundred)?(?:\s+(?:and\s+)?{SPOKEN_TOKEN})?"
+    rf"|{SPOKEN_TOKEN}\s+hundred(?:\s+(?:and\s+)?{SPOKEN_TOKEN})?"  # "nineteen hundred"
     rf"|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,3}})"
 )
 _DIRECTION_WORD = r"(?:(?:north|south)(?:east|west)?|east|west)"
@@ -395,7 +404,7 @@ _SPOKEN_UNIT = (
 )
 _STREET_WORD = rf"(?:\s+(?!{SPOKEN_TOKEN}\b)[A-Za-z][\w'-]*)"
 _SPOKEN_STREET = re.compile(
-    rf"\b(?P<house>{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,3}})\s+{_STREET_TYPE}"
+    rf"\b(?P<house>{_SPOKEN_HOUSE}),?(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,3}})\s+{_STREET_TYPE}"
     rf"{_SPOKEN_UNIT}",
     re.IGNORECASE,
 )
@@ -453,7 +462,17 @@ _GRID_ADDRESS = re.compile(
     r"\s*(?:#|No\.?|N[°º])\s*\d{1,3}\s?[A-Z]?\s?-\s?\d{1,3}\b"
 )
 # "the 2100 block of Fairmont": where police reports put an address
-_BLOCK_OF = re.compile(r"\b\d{2,5}\s+block\s+of\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}")
+_BLOCK_OF = re.compile(
+    rf"\b(?P<house>\d{{2,5}}|{_SPOKEN_HOUSE})\s+block\s+of(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}}?)"
+    rf"(?:\s+{_STREET_TYPE})?",
+    re.IGNORECASE,
+)
+# "six fifteen elm in tulsa oklahoma": a house number and a name, then a city and its state
+_NAME_CITY_STATE = re.compile(
+    rf"\b(?P<house>\d{{3,6}}|{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}})"
+    rf",?\s+in\s+[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*)?,?\s+(?:{'|'.join(STATE_NAMES)})\b",
+    re.IGNORECASE,
+)
 
 
 _NOT_STREET_WORDS = {
@@ -550,7 +569,7 @@ def _with_city(text: str, end: int) -> int:
 @detector("address")
 def addresses(text: str) -> Iterator[Hit]:
     for m in _STREET.finditer(text):
-        words = {w.lower().strip(".") for w in m[0].split()[1:-1]}
+        words = {w.lower().strip(".") for w in re.sub(r"(?i)\s+and\s+a\s+half\b", "", m[0]).split()[1:-1]}
         if words & _NOT_STREET_WORDS or re.match(r"(?i:dr)\.?\s+[A-Z]", text[m.end() - 3 :].lstrip(" ,")):
             continue  # "2 now. Dr. Iyer", "Chem 1152 with Dr. Lindgren": a title, not a street
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.9, "street address")
@@ -592,7 +611,12 @@ def addresses(text: str) -> Iterator[Hit]:
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
     for m in _GRID_ADDRESS.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "grid address")
-    yield from hits_of(_BLOCK_OF, text, "address", 0.75, "block of a street")
+    for m in _BLOCK_OF.finditer(text):
+        if _house_and_name(m):
+            yield Hit(m.start(), m.end(), "address", 0.75, "block of a street")
+    for m in _NAME_CITY_STATE.finditer(text):
+        if _house_and_name(m) and len(spoken_digits(m["house"])) >= 3:
+            yield Hit(m.start(), m.end(), "address", 0.7, "house number and name in a city and state")
 
 
 _ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
@@ -608,6 +632,9 @@ _NEAR_STREET = re.compile(
     r"(?!.*\b(?:phone|cell|call|social|account|member|policy|claim|case|order)\b)",
     re.I,
 )
+
+
+_ZIP_AFTER = re.compile(r"\W{0,3}(?:is|that'?s|thats)?\s*(?:the|my|our|her|his|their)?\s*zip\b", re.I)
 
 
 def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
@@ -671,7 +698,7 @@ def zips(text: str) -> Iterator[Hit]:
         yield Hit(start, end, "zip", 0.8, "spoken zip")
     for m in _SPOKEN_RUN.finditer(text):
         if len(spoken_digits(m[0])) == 5 and not _part_of_another_number(text, m.start(), m.end()):
-            if _where_a_zip_goes(text, m.start()):
+            if _where_a_zip_goes(text, m.start()) or _ZIP_AFTER.match(text, m.end()):
                 yield Hit(m.start(), m.end(), "zip", 0.75, "spoken zip in pairs")
 
 
