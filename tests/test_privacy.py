@@ -1068,3 +1068,15 @@ def test_spoken_digits_reads_thousands():
     assert spoken_digits("three thousand twelve") == "3012"
     assert spoken_digits("one thousand and six") == "1006"
     assert spoken_digits("two thousand four hundred") == "2400"
+
+
+def test_a_local_number_in_brackets_and_a_spoken_ipv6_with_digits_but_not_a_time_read_with_colons():
+    t = _session(
+        "I wrote (555)-0139 on my hand and then it washed off.",
+        "the log said 2001 colon d b 8 colon colon 7 a and nothing else",
+        "we met at 10 colon 30 colon 45 by the clock on the stove",
+    )
+    assert _found(t) == [
+        ("0", "phone", "(555)-0139"),
+        ("1", "ip_address", "2001 colon d b 8 colon colon 7 a"),
+    ]

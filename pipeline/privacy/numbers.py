@@ -40,7 +40,7 @@ _INTL = re.compile(
 _TRUNK = re.compile(r"(?<![\w$.,/:-])0(?!0)\d{1,4}[\s-]\d{3,6}(?:[\s-]\d{3,4})?(?![\w.,/:-]*\d)")
 _LOCAL = re.compile(r"(?<![\w$.,/:-])(?:1-)?\d{3}[-.]\d{4}(?![\w.,/:-]*\d)")
 # "call the desk on 555 0177", "(555) 0162": a local number written loosely, a phone's only after a phone word
-_LOCAL_LOOSE = re.compile(r"(?<![\w$.,/:()-])(?:\(\d{3}\)\s?|\d{3} )\d{4}(?![\w.,/:-]*\d|\s\d)")
+_LOCAL_LOOSE = re.compile(r"(?<![\w$.,/:()-])(?:\(\d{3}\)\s?-?\s?|\d{3} (?:- )?)\d{4}(?![\w.,/:-]*\d|\s\d)")
 _SEVEN_DIGITS = re.compile(r"(?<![\w$.,/:()-])[2-9]\d{6}(?![\w.,/:-]*\d)")
 _LOCAL_SHAPE = re.compile(r"(?:1-)?\d{3}-\d{4}")  # how a local phone number is written: a phone's unless told
 _PHONE_CONTEXT = re.compile(
@@ -121,9 +121,13 @@ def phones(text: str) -> Iterator[Hit]:
     for m in _LOCAL_LOOSE.finditer(text):
         if _nearest_owner(text, m.start(), 7) == "phone":
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number after a phone word")
+        elif m[0].startswith("(") and _nearest_owner(text, m.start(), 7) is None:
+            yield Hit(m.start(), m.end(), "phone", 0.6, "local number in brackets")
     for m in _SEVEN_DIGITS.finditer(text):
         if _nearest_owner(text, m.start(), 7) == "phone":
             yield Hit(m.start(), m.end(), "phone", 0.7, "local number after a phone word")
+        elif m[0].startswith("(") and _nearest_owner(text, m.start(), 7) is None:
+            yield Hit(m.start(), m.end(), "phone", 0.6, "local number in brackets")
     yield from _digit_by_digit(text)
 
 

@@ -184,7 +184,7 @@ _IP_CONTEXT = re.compile(
     r"\b(?:ip|ipv4|address|log-?ins?|logged|server|router|vpn|\d{1,3}(?:\.\d{1,3}){3})\b", re.I
 )
 # "two zero zero one colon d b eight colon three three colon colon nine"
-_HEX_GROUP = rf"(?:(?:{DIGIT_WORDS}|[a-f])(?:\s+(?:{DIGIT_WORDS}|[a-f])){{0,3}})"
+_HEX_GROUP = rf"(?:(?:{DIGIT_WORDS}|[a-f]|\d{{1,4}})(?:\s+(?:{DIGIT_WORDS}|[a-f]|\d{{1,4}})){{0,3}})"
 _SPOKEN_IPV6 = re.compile(rf"\b{_HEX_GROUP}(?:\s+colon(?:\s+colon)?\s+{_HEX_GROUP}){{2,7}}\b", re.IGNORECASE)
 
 
@@ -209,7 +209,11 @@ def ip_addresses(text: str) -> Iterator[Hit]:
         if _ip_parts_ok(m[0]) and _IP_CONTEXT.search(before(text, m.start(), 100)):
             yield Hit(m.start(), m.end(), "ip_address", 0.75, "spoken ipv4 after an ip word")
     for m in _SPOKEN_IPV6.finditer(text):
-        yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv6")
+        if (
+            re.search(r"(?i)\bcolon\s+colon\b|\b[a-f]\b|\d{4}|[a-z]+(?:\s+[a-z]+){3}", m[0])
+            or m[0].count("colon") >= 4
+        ):
+            yield Hit(m.start(), m.end(), "ip_address", 0.8, "spoken ipv6")  # not "10 colon 30 colon 45"
     for m in _SPOKEN_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
             yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
