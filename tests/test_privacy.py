@@ -1080,3 +1080,70 @@ def test_a_local_number_in_brackets_and_a_spoken_ipv6_with_digits_but_not_a_time
         ("0", "phone", "(555)-0139"),
         ("1", "ip_address", "2001 colon d b 8 colon colon 7 a"),
     ]
+
+
+# Written for these tests (session 7, after the test22-24 blind runs), in other words than the sets'.
+def test_a_record_word_after_for_the_is_a_purpose_unless_it_names_the_number():
+    t = _session(
+        "she made me read out my social for the claim four one seven two two eight nine oh six",
+        "they want it for the rental deposit check number seven seven one oh four",
+        "i gave my social for the joint loan account yeah six one two four four nine oh eight one",
+    )
+    assert _found(t) == [
+        ("0", "ssn", "four one seven two two eight nine oh six"),
+        ("1", "record_number", "seven seven one oh four"),
+        ("2", "ssn", "six one two four four nine oh eight one"),
+    ]
+
+
+def test_a_social_corrected_later_in_the_turn_and_said_again_after_the_right_one():
+    t = _session(
+        "the bank asked for my social and i said six two two four one nine oh five seven and it didnt "
+        "match and then i saw i had flipped two of them and it's six two two four one nine oh seven five",
+        "so what happened then",
+        "after i read the right one six two two four one nine oh seven five they unlocked it",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [("0", "ssn"), ("0", "ssn"), ("2", "ssn")]
+    assert _found(t)[2][2] == "six two two four one nine oh seven five"
+
+
+def test_grievances_check_numbers_hash_numbers_and_a_record_word_with_words_between():
+    t = _session(
+        "The union filed grievance GR-3390 last spring.",
+        "They wrote the ticket number on it too, 8812, in pen.",
+        "Then she opened #40917 about the heat.",
+        "Our A-numbers were on the form, mine is A-three-three-one, five-five-zero, two-two-one.",
+    )
+    assert [(i, c, s) for i, c, s in _found(t)] == [
+        ("0", "record_number", "GR-3390"),
+        ("1", "record_number", "8812"),
+        ("2", "record_number", "40917"),
+        ("3", "record_number", "three-three-one, five-five-zero, two-two-one"),
+    ]
+
+
+def test_a_spoken_email_with_a_two_word_domain_part_and_a_site_read_after_at_is_a_web_address():
+    t = _session(
+        "write to r delgado at courts dot marion county dot example",
+        "you can pay it online at city water pay dot example dot com",
+        "they post it at w w w dot river valley dot example",
+    )
+    assert _found(t) == [
+        ("0", "email", "r delgado at courts dot marion county dot example"),
+        ("1", "url", "city water pay dot example dot com"),
+        ("2", "url", "w w w dot river valley dot example"),
+    ]
+
+
+def test_an_address_by_plot_and_block_and_a_spoken_zip_said_again():
+    t = _session(
+        "My brother's house is Plot 42, Block F, Dansoman, Accra, near the school.",
+        "its p o box nine lakeview minnesota five five three oh one",
+        "wait let me check yes five five three oh one",
+    )
+    assert _found(t) == [
+        ("0", "address", "Plot 42, Block F, Dansoman, Accra"),
+        ("1", "address", "p o box nine"),
+        ("1", "zip", "five five three oh one"),
+        ("2", "zip", "five five three oh one"),
+    ]

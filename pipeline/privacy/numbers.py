@@ -180,11 +180,18 @@ def splits_into_octets(digits: str) -> bool:
     )
 
 
-def _nearest_owner(text: str, start: int, digits: int, octets: bool = False) -> str | None:
-    """``ssn``, ``phone``, ``record_number`` or ``ip_address``: whose telling word comes last in the 60
-    characters before, among those a number of ``digits`` digits can be (a phone number never has nine;
-    an IP address only when the caller says the digits read as ``octets``)."""
-    window = before(text, start, 60)
+# "read my social for the report, five two nine ...": a word after "for the" says what the number is for,
+# not whose it is.
+_PURPOSE = re.compile(r"\bfor\s+(?:the|a|an|my|his|her|their|our|your)\s+(?:[a-z]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _nearest_owner(text: str, start: int, digits: int, octets: bool = False, width: int = 60) -> str | None:
+    """``ssn``, ``phone``, ``record_number`` or ``ip_address``: whose telling word comes last in the
+    ``width`` characters before, among those a number of ``digits`` digits can be (a phone number never
+    has nine; an IP address only when the caller says the digits read as ``octets``). A record word after
+    "for the" ("my social for the report") names a purpose, not an owner, unless it names the number."""
+    window = before(text, start, width)
+    direct = _NAMED_NUMBER.search(window[-40:])  # "for the equipment check number 10442": its own number
     fits = {
         "ssn": digits == 9,
         "phone": digits in (7, 10, 11),
@@ -192,7 +199,14 @@ def _nearest_owner(text: str, start: int, digits: int, octets: bool = False) -> 
         "ip_address": octets,
     }
     last = {
-        category: max((m.end() for m in pattern.finditer(window)), default=-1)
+        category: max(
+            (
+                m.end()
+                for m in pattern.finditer(window)
+                if category != "record_number" or direct or not _PURPOSE.search(window, 0, m.start())
+            ),
+            default=-1,
+        )
         for category, pattern in (
             ("ssn", _SSN_CONTEXT),
             ("phone", _PHONE_WORDS),
@@ -314,7 +328,10 @@ _MIXED_NUMBER = re.compile(
 )
 
 
-_PRONOUN_ONE = re.compile(r"\b(?:same|this|that|the|no|each|every|which|any|another|only|other|new|old)\s+$")
+_PRONOUN_ONE = re.compile(
+    r"\b(?:same|this|that|the|no|each|every|which|any|another|only|other|new|old|right|wrong|correct|real|first"
+    r"|last|whole|full)\s+$"
+)
 
 
 def _without_pronoun_one(pattern: re.Pattern[str], text: str, m: re.Match[str]) -> re.Match[str] | None:
@@ -353,7 +370,11 @@ _WITH_HUNDREDS = re.compile(
 
 def spoken_runs(text: str) -> Iterator[re.Match[str]]:
     """Numbers read aloud in ``text``, in words or in words and digits (see :func:`spoken_digits`)."""
-    yield from _SPOKEN_NUMBER.finditer(text)
+    for m in _SPOKEN_NUMBER.finditer(text):
+        yield m
+        trimmed = _without_pronoun_one(_SPOKEN_NUMBER, text, m)  # "the right one, five three ..."
+        if trimmed is not None and trimmed is not m:
+            yield trimmed
     yield from _SPANISH_NUMBER.finditer(text)
     yield from (m for m in _WITH_HUNDREDS.finditer(text) if "hundred" in m[0].lower())
     yield from _mixed_runs(text)
@@ -391,6 +412,10 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             owner = "zip"  # "the zip is 6 0 6 4 7", "... dash 4 4 0 1"; "Fresno, CA nine three seven ..."
         if owner is None and prefix:
             owner = "record_number"
+        if owner is None and n == 9 and _nearest_owner(text, m.start(), n, width=250) == "ssn":
+            owner = (
+                "ssn"  # "... asked for my social and i said ..., no, i said it wrong, it's five three ..."
+            )
         if n < 7 and not owner:
             continue
         groups = _groups(m[0])
@@ -443,13 +468,21 @@ _SPECIFIC_RECORD_WORD = (
     r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _NOT_SSN = r"(?<!security )(?<!social )"  # "her Social Security number": a social's, not a record's
-_SPECIFIC_RECORD_WORDS = re.compile(rf"(?<![/.@])\b{_SPECIFIC_RECORD_WORD}(?![\w-])", re.IGNORECASE)
+_SPECIFIC_RECORD_WORDS = (
+    re.compile(  # not a word of a web address read aloud ("idprotect dash claims dot com")
+        rf"(?<![/.@])(?<!dash )(?<!dot )\b{_SPECIFIC_RECORD_WORD}s?(?![\w-])(?!\s+dot\s)", re.IGNORECASE
+    )
+)
+_NAMED_NUMBER = re.compile(
+    rf"\b{_SPECIFIC_RECORD_WORD}\s+(?:id|number|no\.?|num|code|#)\W*(?:(?:is|was|it's|its)\W*)?$",
+    re.IGNORECASE,
+)
 _RECORD_CONTEXT = re.compile(
-    rf"{_NOT_SSN}(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|#|:)\W*){{0,3}}$",
+    rf"{_NOT_SSN}(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|on\s+it|#|:)\W*){{0,4}}$",
     re.IGNORECASE,
 )
 # A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
@@ -510,6 +543,8 @@ def record_numbers(text: str) -> Iterator[Hit]:
         token = m[0].lstrip("#")
         start = m.end() - len(token)
         hit = _record_token(text, start, token)
+        if not hit and m[0].startswith("#") and token.isdigit() and len(token) >= 4:
+            hit = 0.75, "number after '#'"  # "she puts in #58377"
         if hit:
             yield Hit(start, m.end(), "record_number", *hit)
     for m in _SPACED_DIGITS.finditer(text):

@@ -57,7 +57,8 @@ _TLD = (
 )
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w.'’-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
-    rf"(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}}){{0,8}}(?:\s+dot\s+[a-z0-9-]{{1,40}}){{0,4}}\s+dot\s+{_TLD}\b",
+    rf"(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}}){{0,8}}(?:\s+dot\s+[a-z0-9-]{{1,40}}(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}})?){{0,4}}"
+    rf"\s+dot\s+{_TLD}\b",
     re.IGNORECASE,
 )
 # Half spoken: "rq.atc at proton.me"; the user name must look like one (a dot, an underscore or a digit),
@@ -90,6 +91,21 @@ _OBFUSCATED_EMAIL = re.compile(
     rf"(?:(?:\.|\s?[\[({{<]\s?dot\s?[\])}}>]\s?)[\w-]{{1,63}}){{0,5}}(?:\.|\s?[\[({{<]\s?dot\s?[\])}}>]\s?){_TLD}\b",
     re.IGNORECASE,
 )
+# "see it online at x dot example dot com", "report it at ...": a place on the web, not a mailbox
+_NOT_A_MAILBOX = {
+    "online",
+    "website",
+    "site",
+    "web",
+    "portal",
+    "page",
+    "it",
+    "them",
+    "here",
+    "there",
+    "app",
+    "link",
+}
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
 
 
@@ -114,7 +130,13 @@ def emails(text: str) -> Iterator[Hit]:
             if word.lower() not in _SPOKEN_LEAD:
                 break
             start = text.index(word, start) + len(word) + 1
-        if not re.match(r"\s+slash\b", text[m.end() :]):  # "online at x dot gov slash apply": a URL
+        at = re.search(r"\s+at\s+", m[0], re.I)
+        if at and (
+            m[0][: at.start()].split()[-1].lower() in _NOT_A_MAILBOX
+            or re.match(r"(?i)w\s*w\s*w\b", m[0][at.end() :])
+        ):
+            yield Hit(m.start() + at.end(), m.end(), "url", 0.6, "spoken url after 'at'")
+        elif not re.match(r"\s+slash\b", text[m.end() :]):  # "online at x dot gov slash apply": a URL
             yield Hit(start, m.end(), "email", 0.8, "spoken email")
 
 
@@ -465,6 +487,11 @@ _GRID_ADDRESS = re.compile(
     r"\b(?:Calle|Carrera|Cra\.?|Cl\.?|Avenida|Diagonal|Transversal)\s+\d{1,3}\s?[A-Z]?"
     r"\s*(?:#|No\.?|N[°º])\s*\d{1,3}\s?[A-Z]?\s?-\s?\d{1,3}\b"
 )
+# "Plot 17, Block C, Ahodwo", "House No. 12, Sector 4": addresses given by plot, house and block
+_PLOT = re.compile(
+    r"\b(?:Plot|House\s+No\.?|House\s+number|Flat)\s+(?:No\.?\s*)?\d{1,5}[A-Za-z]?"
+    r"(?:,?\s+(?:Block|Sector|Phase)\s+[A-Z0-9]{1,3}\b)?(?=,?\s+[A-Z])"
+)
 # "the 2100 block of Fairmont": where police reports put an address
 _BLOCK_OF = re.compile(
     rf"\b(?P<house>\d{{2,5}}|{_SPOKEN_HOUSE})\s+block\s+of(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}}?)"
@@ -613,6 +640,8 @@ def addresses(text: str) -> Iterator[Hit]:
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
+    for m in _PLOT.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "plot, house or block")
     for m in _GRID_ADDRESS.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "grid address")
     for m in _BLOCK_OF.finditer(text):

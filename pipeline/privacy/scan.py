@@ -162,7 +162,7 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
                     streets[street] = None
             elif (
                 h.category in ("ssn", "phone", "record_number") and len(digits := spoken_digits(surface)) >= 7
-            ):
+            ) or (h.category == "zip" and len(digits := spoken_digits(surface)) == 5):
                 seen.setdefault(digits, (h.category, min(h.confidence, 0.85)))  # "four four zero six ..."
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
     return SessionFinder(NameFinder(options.names, labels, names), seen, list(streets))
