@@ -1147,3 +1147,17 @@ def test_an_address_by_plot_and_block_and_a_spoken_zip_said_again():
         ("1", "zip", "five five three oh one"),
         ("2", "zip", "five five three oh one"),
     ]
+
+
+def test_lower_case_titles_and_relations_before_a_word_no_lexicon_holds_are_names():
+    t = _session(
+        "so then detective okafor called and said the lab was back",
+        "my cousin tamsin drove me and the lieutenant ferreira met us there",
+        "my sister said the doctor appointment was moved and i miss texting her",
+        "she's with her caseworker and-and the officer didnt show",
+    )
+    assert [(i, s) for i, c, s in _found(t) if c == "name"] == [
+        ("0", "detective okafor"),
+        ("1", "tamsin"),
+        ("1", "lieutenant ferreira"),
+    ]

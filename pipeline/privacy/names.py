@@ -41,7 +41,8 @@ _LOWER_TITLED = re.compile(r"\b(?:dr|mr|mrs|ms|mister|missus)\.?\s+(?P<name>[a-z
 # Lower-case titles that are also plain words ("the doctor said", "i miss him"): a name only if a list
 # holds it ("miss figueroa", "doctor brenner").
 _LOWER_WORD_TITLED = re.compile(
-    r"\b(?:doctor|officer|detective|judge|nurse|coach|miss|nana|grandma|aunt|auntie|uncle)\s+"
+    r"\b(?:doctor|officer|detective|judge|nurse|coach|miss|nana|grandma|aunt|auntie|uncle|lieutenant|sergeant"
+    r"|captain|pastor|deputy|trooper|professor|tita|tito|tia|tio|lola|lolo)\s+"
     r"(?P<name>[a-z][a-z'-]{2,})\b"
 )
 _RELATIONS = (
@@ -57,6 +58,10 @@ _RELATIONS = (
 # ASR text names people in lower case: "her name is ana ruiz".
 _LOWER_NAMED = re.compile(
     r"\b(?:(?:my|his|her|their)\s+name\s+is|name's|named)\s+(?P<name>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
+)
+# "my sister nkechi": a relation, then a word (in lower case)
+_LOWER_RELATION = re.compile(
+    rf"\b(?:my|his|her|our|their|your)\s+(?:{_RELATIONS})\s+(?P<name>[a-z][a-z'-]{{2,}})\b"
 )
 _CONTEXT = re.compile(
     rf"\b(?i:(?:my|his|her|our|their|your)\s+(?:(?:older|younger|little|big|best|old|new|ex-?)\s+)?"
@@ -209,6 +214,31 @@ def _common_caps() -> frozenset[str]:
     return _word_list("common_caps.txt")
 
 
+_ASR_CONTRACTIONS = set(
+    "shes hes cant dont wont didnt im youre theyre thats isnt wasnt arent werent couldnt wouldnt shouldnt"
+    " doesnt ive youve weve theyve ill youll itll whats wheres theres hadnt hasnt havent aint gonna wanna"
+    " gotta".split()
+)
+
+
+def _unknown_word(word: str) -> bool:
+    """A lower-case word no English lexicon, stop list or common list holds ("eze", "okonkwo"); a word
+    joined with hyphens is known when its parts are ("and-and", "ex-husband")."""
+    plain = re.sub(r"['’]s$", "", word)
+    return not (re.search(r"['’]", plain) or all(_known_word(part) for part in plain.split("-") if part))
+
+
+def _known_word(plain: str) -> bool:
+    return (
+        plain in _ASR_CONTRACTIONS
+        or plain in _word_list("english_words.txt")
+        or plain in STOP_WORDS
+        or plain in _LOWER_STOP
+        or plain in _common_caps()
+        or plain.endswith(("ing", "ed", "ly"))
+    )
+
+
 def _not_a_person(word: str) -> bool:
     """A common capitalised word, a place (``places.txt``) or an acronym ("PA", "IRS")."""
     plain = _plain(word)
@@ -341,8 +371,12 @@ class NameFinder:
                 or m["name"] in surnames
                 or m["name"] in census_given
                 or m["name"] in census_surnames
+                or _unknown_word(m["name"])
             ):
                 yield Hit(m.start(), m.end(), "name", 0.7, "lowercase title")
+        for m in _LOWER_RELATION.finditer(text):
+            if _unknown_word(m["name"]):  # "my sister nkechi", not "my sister said"
+                yield Hit(m.start("name"), m.end(), "name", 0.6, "lowercase relation and an unknown word")
 
     def _with_surname(self, text: str, end: int) -> int:
         nxt = _NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
