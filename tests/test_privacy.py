@@ -1161,3 +1161,42 @@ def test_lower_case_titles_and_relations_before_a_word_no_lexicon_holds_are_name
         ("1", "tamsin"),
         ("1", "lieutenant ferreira"),
     ]
+
+
+# Written for these tests (session 7, after the test25-27 blind runs), in other words than the sets'.
+def test_a_number_read_back_keeps_the_category_it_was_found_with_and_a_correction_keeps_its_owner():
+    t = _session(
+        "the permit number is um just digits seven one one oh four four two",
+        "seven one one oh four four two got it",
+        "the claim they mailed says two two eight four oh one nine five six no wait two two eight four oh "
+        "one nine six five",
+        "we file jointly so her social is four one two seven seven eight oh three nine",
+    )
+    assert [(i, c) for i, c, _ in _found(t)] == [
+        ("0", "record_number"),
+        ("1", "record_number"),
+        ("2", "record_number"),
+        ("2", "record_number"),
+        ("3", "ssn"),
+    ]
+
+
+def test_shapes_from_the_twenty_fifth_to_twenty_seventh_sets():
+    t = _session(
+        "her alien number a two one one four oh seven seven three two came in the mail",
+        "The Busan office is 051-555-0148, if the line drops.",
+        "mail it to dayton ohio four five four one nine oh and bring the receipt",
+        "They asked her date of birth twice, and the clerk wrote down eleven March.",
+        "the police want the complaint form at reportit dot example dot gov",
+        "the vpn is ten dot four dot four dot one and the stranger was two oh three zero one one three one "
+        "hundred twelve",
+    )
+    assert [(i, c, s) for i, c, s in _found(t)] == [
+        ("0", "record_number", "two one one four oh seven seven three two"),
+        ("1", "phone", "051-555-0148"),
+        ("2", "zip", "four five four one nine"),
+        ("3", "date", "eleven March"),
+        ("4", "url", "reportit dot example dot gov"),
+        ("5", "ip_address", "ten dot four dot four dot one"),
+        ("5", "ip_address", "two oh three zero one one three one hundred twelve"),
+    ]

@@ -106,7 +106,9 @@ def phones(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "phone", 0.9, "international")
     for m in _TRUNK.finditer(text):
         if (
-            _digit_count(m[0]) in (10, 11)
+            (
+                _digit_count(m[0]) in (10, 11) or re.fullmatch(r"0[1-9]-\d{3}-\d{4}", m[0])
+            )  # Seoul: 02-555-0176
             and not _id_prefix_before(text, m.start(), caps=True)
             and _nearest_owner(text, m.start(), 10) != "record_number"
         ):
@@ -394,6 +396,12 @@ _PHONE_AFTER = re.compile(
 )
 
 
+_CORRECTION = re.compile(r"\b(?:no|wait|sorry|i mean|actually|hold on)\W*$", re.IGNORECASE)
+BY_COUNT = ", by its digit count"
+"""The end of a rule that guessed whose a number read aloud is from its length alone (nine digits, a
+social's): the scan lets the same number found surely elsewhere in the session overrule it."""
+
+
 def _digit_by_digit(text: str) -> Iterator[Hit]:
     for m, n, rule in _runs(text):
         spelled = re.search(  # "h p k seven ...", "E-A-P dash twenty twenty-four ..."
@@ -412,6 +420,10 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             owner = "zip"  # "the zip is 6 0 6 4 7", "... dash 4 4 0 1"; "Fresno, CA nine three seven ..."
         if owner is None and prefix:
             owner = "record_number"
+        if owner is None and _CORRECTION.search(before(text, m.start(), 25)):
+            owner = _nearest_owner(
+                text, m.start(), n, octets, width=150
+            )  # "... three two no wait six two ..."
         if owner is None and n == 9 and _nearest_owner(text, m.start(), n, width=250) == "ssn":
             owner = (
                 "ssn"  # "... asked for my social and i said ..., no, i said it wrong, it's five three ..."
@@ -436,11 +448,11 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
         if owner:
             yield Hit(m.start(), m.end(), owner, 0.8, rule)
         elif n == 9:
-            yield Hit(m.start(), m.end(), "ssn", 0.7, rule)
+            yield Hit(m.start(), m.end(), "ssn", 0.7, rule + BY_COUNT)
         elif n in (7, 10) or (n == 11 and re.match(r"\W*(?:1|one)\b", m[0], re.I)):
-            yield Hit(m.start(), m.end(), "phone", 0.7, rule)
+            yield Hit(m.start(), m.end(), "phone", 0.7, rule + BY_COUNT)
         else:
-            yield Hit(m.start(), m.end(), "record_number", 0.7, rule)
+            yield Hit(m.start(), m.end(), "record_number", 0.7, rule + BY_COUNT)
 
 
 @detector("ssn")
@@ -465,7 +477,8 @@ def ssns(text: str) -> Iterator[Hit]:
 _SPECIFIC_RECORD_WORD = (
     r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|(?<!in )case|docket"
     r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
-    r"|licen[cs]e|passport|visa|permit|a-number|alien|receipt|invoice|order|tracking|serial|file|matter"
+    r"|licen[cs]e|passport|visa|permit|a-number|a\s+number(?=\s+(?:is\s+)?a\b)|alien|receipt|invoice|order"
+    r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
     r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"

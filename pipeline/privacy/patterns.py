@@ -38,7 +38,9 @@ from pipeline.privacy.numbers import (  # importing numbers registers its detect
     dialled,
     public_numbers,
     record_context,
+    splits_into_octets,
     spoken_digits,
+    spoken_runs,
 )
 
 __all__ = ["CATEGORIES", "DETECTORS", "Hit", "detect", "resolve"]
@@ -93,19 +95,9 @@ _OBFUSCATED_EMAIL = re.compile(
 )
 # "see it online at x dot example dot com", "report it at ...": a place on the web, not a mailbox
 _NOT_A_MAILBOX = {
-    "online",
-    "website",
-    "site",
-    "web",
-    "portal",
-    "page",
-    "it",
-    "them",
-    "here",
-    "there",
-    "app",
-    "link",
-}
+    "online", "website", "site", "web", "portal", "page", "it", "them", "here", "there", "app", "link",
+    "form", "forms", "complaint", "apply", "register", "up", "in",
+}  # fmt: skip
 _SPOKEN_LEAD = {"is", "me", "email", "e-mail", "it's", "its", "address", "mail", "send", "it", "to", "my"}
 
 
@@ -239,6 +231,12 @@ def ip_addresses(text: str) -> Iterator[Hit]:
     for m in _SPOKEN_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
             yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
+    for m in spoken_runs(text):  # "the one ninety eight fifty one one hundred fourteen one" after an IP
+        digits = spoken_digits(m[0])
+        if "hundred" in m[0].lower() and len(digits) >= 7 and splits_into_octets(digits):
+            window = before(text, m.start(), 150)
+            if IP_WORDS.search(window) or _IPV4.search(window) or _SPOKEN_IP_WORDS.search(window):
+                yield Hit(m.start(), m.end(), "ip_address", 0.7, "ipv4 read without dots near an ip")
     for m in _SPACED_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])) and IP_WORDS.search(
             before(text, m.start(), 60)
@@ -258,9 +256,9 @@ def ip_addresses(text: str) -> Iterator[Hit]:
 
 # -- dates --------------------------------------------------------------------------------------
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (  # a full stop only after an abbreviation ("Jan."), not the one ending "... eleven March."
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)"
 )
 _ORDINAL_WORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
@@ -332,7 +330,7 @@ _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.
 _DAY_MONTH = [
     re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b", re.I),
     re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MONTH}", re.I),
-    re.compile(rf"\b{_DAY}\s+{_MONTH}", re.I),
+    re.compile(rf"\b(?:{_DAY}|{_SPOKEN_DAY})\s+{_MONTH}", re.I),
     re.compile(r"(?<![\w/.-])\d{1,2}/\d{1,2}(?![\w/.-])"),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_OTHER_MONTH}\b|\b{_OTHER_MONTH}\s+{_DAY}\b", re.I),
 ]
@@ -364,7 +362,7 @@ def dates(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "date", 0.6, "spoken numeric date with a full year")
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
-            if _BIRTH_CONTEXT.search(before(text, m.start(), 60) + text[m.end() : m.end() + 40]) or (
+            if _BIRTH_CONTEXT.search(before(text, m.start(), 100) + text[m.end() : m.end() + 40]) or (
                 _AGE_ON.search(before(text, m.start(), 30))
             ):
                 yield Hit(m.start(), m.end(), "date", 0.85, "birthday")
@@ -705,6 +703,12 @@ def _joined_to_a_number(text: str, start: int, end: int) -> bool:
     """Whether a number word touches ``text[start:end]`` with no comma between."""
     prev = re.search(r"(\S+)\s*$", text[max(0, start - 20) : start])
     nxt = re.match(r"\s*(\S+)", text[end : end + 20])
+    if (
+        nxt
+        and re.fullmatch(r"(?i)oh|o", nxt[1])
+        and not re.match(rf"\s*\S+\s+{SPOKEN_TOKEN}\b", text[end:], re.I)
+    ):
+        nxt = None  # "... four three two one six oh and marisol": an "oh" of surprise, not a zero
     return any(
         w and re.fullmatch(SPOKEN_TOKEN, w.strip(".,"), re.IGNORECASE) and not sep_comma
         for w, sep_comma in (

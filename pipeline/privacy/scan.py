@@ -25,7 +25,7 @@ from pipeline.batch import FileProblem, read_inputs
 from pipeline.datamodel import IdentifierFinding, Transcript, Turn, Utterance
 from pipeline.errors import InputError, RuptureError
 from pipeline.privacy.names import NameFinder, name_words, names_in_labels
-from pipeline.privacy.numbers import spoken_digits, spoken_runs
+from pipeline.privacy.numbers import BY_COUNT, spoken_digits, spoken_runs
 from pipeline.privacy.patterns import CATEGORIES, Hit, detect, houses_on, resolve, street_name, street_stem
 
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -106,7 +106,7 @@ class SessionFinder:
                 for m in self._seen_re.finditer(text)
             ]
             hits += [  # the same digits read aloud: "six oh one, 44, 3829" after "601-44-3829"
-                Hit(m.start(), m.end(), *self.seen[digits], "found elsewhere in the session, read aloud")
+                Hit(m.start(), m.end(), *self.seen[digits], READ_AGAIN)
                 for m in spoken_runs(text)
                 if (digits := spoken_digits(m[0])) in self.seen
             ]
@@ -117,6 +117,9 @@ class SessionFinder:
                 if len(spoken_digits(m["house"])) >= 3  # not "ten grand", "twenty main points"
             ]
         return hits
+
+
+READ_AGAIN = "found elsewhere in the session, read aloud"
 
 
 def seen_key(surface: str) -> str:
@@ -161,7 +164,8 @@ def finder_for(transcript: Transcript, options: ScanOptions) -> SessionFinder:
                 if h.category == "address" and (street := street_name(surface)):
                     streets[street] = None
             elif (
-                h.category in ("ssn", "phone", "record_number") and len(digits := spoken_digits(surface)) >= 7
+                h.category in ("ssn", "phone", "record_number", "ip_address")
+                and len(digits := spoken_digits(surface)) >= 7
             ) or (h.category == "zip" and len(digits := spoken_digits(surface)) == 5):
                 seen.setdefault(digits, (h.category, min(h.confidence, 0.85)))  # "four four zero six ..."
     names.update(dict.fromkeys(w for w, n in unknown.items() if n >= REPEATED))
@@ -179,7 +183,15 @@ def speaker_labels(transcript: Transcript) -> list[str]:
 def find_in(text: str, finder: SessionFinder, options: ScanOptions, lead: str = "") -> list[Hit]:
     """Identifier spans in one piece of text, overlaps resolved; ``lead``: the previous turn, as context."""
     found = _detected(text, lead) if len(text) + len(lead) <= CACHED_CHARS else detect(text, lead)
-    hits = [h for h in [*found, *finder.find(text)] if h.confidence >= options.min_confidence]
+    known = finder.find(text)
+    again = [(h.start, h.end) for h in known if h.rule == READ_AGAIN]
+    if again:  # a number found surely elsewhere overrules a guess from its digit count here
+        found = [
+            h
+            for h in found
+            if not (h.rule.endswith(BY_COUNT) and any(a < h.end and h.start < b for a, b in again))
+        ]
+    hits = [h for h in [*found, *known] if h.confidence >= options.min_confidence]
     return resolve(hits)
 
 
