@@ -1200,3 +1200,17 @@ def test_shapes_from_the_twenty_fifth_to_twenty_seventh_sets():
         ("5", "ip_address", "ten dot four dot four dot one"),
         ("5", "ip_address", "two oh three zero one one three one hundred twelve"),
     ]
+
+
+def test_codes_in_the_radio_alphabet_access_codes_and_probation_numbers():
+    t = _session(
+        "the booking is under four four seven sierra papa two",
+        "The gate code is 5108, and the area code is 612.",
+        "my probation number is six one one two four and the probation office is downtown",
+        "we played golf at the hotel for two or three hours",
+    )
+    assert _found(t) == [
+        ("0", "record_number", "four four seven sierra papa two"),
+        ("1", "record_number", "5108"),
+        ("2", "record_number", "six one one two four"),
+    ]

@@ -481,7 +481,9 @@ _SPECIFIC_RECORD_WORD = (
     r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|(?:probation|parole)(?=\s*(?:number|no\b|#|id\b))"
+    r"|(?<!zip )(?<!area )(?<!postal )(?<!country )(?<!dress )(?<!bar )(?<!penal )code"
+    r"|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
 _RECORD_WORD = rf"(?:{_SPECIFIC_RECORD_WORD}|number|no\.|hash|#)"
 _NOT_SSN = r"(?<!security )(?<!social )"  # "her Social Security number": a social's, not a record's
@@ -522,9 +524,15 @@ _SPOKEN_SEPARATORS = re.compile(
     re.I,
 )
 # A code spelled out letter by letter and digit by digit ("Four Q W seven, H N two, R T five eight").
+# Letters read in the radio alphabet ("eight eight two kilo tango four").
+_NATO = (
+    r"(?:alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|juliett|kilo|lima|mike|november"
+    r"|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|x-ray|xray|yankee|zulu)"
+)
+_LETTER = rf"(?:[A-Za-z]|(?i:{_NATO}))"
 _SPELLED_CODE = re.compile(
-    rf"(?<![\w'’-])(?:(?:[A-Za-z]|(?i:{DIGIT_WORDS}|dash|\d))[\s,.-]+){{5,15}}"
-    rf"(?:[A-Za-z]|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
+    rf"(?<![\w'’-])(?:(?:{_LETTER}|(?i:{DIGIT_WORDS}|dash|\d))[\s,.-]+){{5,15}}"
+    rf"(?:{_LETTER}|(?i:{DIGIT_WORDS}|\d))(?![\w-])"
 )
 # Letters given "as in" a word, with digits ("A as in apple, O as in Oscar, seven seven three, ...").
 _AS_IN_PART = rf"(?:[A-Za-z]\s+as\s+in\s+[A-Za-z]+|[A-Za-z]|{DIGIT_WORDS}|{_PAIR}|\d{{1,4}})"
@@ -574,9 +582,10 @@ def record_numbers(text: str) -> Iterator[Hit]:
         if digits >= (4 if len(re.findall(r"slash|dash|hyphen", m[0], re.I)) >= 2 else 6):
             yield Hit(m.start(), m.end(), "record_number", 0.8, "spoken slashes or dashes")
     for m in _SPELLED_CODE.finditer(text):
-        letters = len(re.findall(r"\b[A-Za-z]\b", m[0]))
+        letters = len(re.findall(rf"\b(?:[A-Za-z]|{_NATO})\b", m[0], re.I))
         digits = len(re.findall(rf"\b(?!o\b)(?:{DIGIT_WORDS}|\d)\b", m[0], re.I))  # a lone "O" is a letter
-        if letters >= 2 and digits >= 2 and len(re.findall(r"\b[b-hj-zB-HJ-Z]\b", m[0])) >= 1:
+        consonant = re.search(rf"\b(?:[b-hj-zB-HJ-Z]|{_NATO})\b", m[0], re.I)
+        if letters >= 2 and digits >= 2 and consonant:
             yield Hit(m.start(), m.end(), "record_number", 0.75, "spelled code")
     for m in _AS_IN_CODE.finditer(text):
         if (
