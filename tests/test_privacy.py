@@ -1214,3 +1214,15 @@ def test_codes_in_the_radio_alphabet_access_codes_and_probation_numbers():
         ("1", "record_number", "5108"),
         ("2", "record_number", "six one one two four"),
     ]
+
+
+def test_dates_with_a_month_abbreviation_between_dashes_and_dates_read_with_slashes():
+    t = _session(
+        "The summons says 03-Feb-2025 at the top.",
+        "her birthday on the form is oh four slash eleven slash oh eight",
+        "the ratio is three slash four slash five on the drawing sheet",
+    )
+    assert _found(t) == [
+        ("0", "date", "03-Feb-2025"),
+        ("1", "date", "oh four slash eleven slash oh eight"),
+    ]

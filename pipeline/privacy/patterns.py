@@ -282,6 +282,11 @@ _DATE_PATTERNS = [
     (re.compile(r"(?<![\w/.-])\d{1,2} ([/.-]) \d{1,2} \1 (?:19|20)\d{2}(?![\w/.-]*\d)"), 0.85, "spaced date"),
     (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+)?{_YEAR}\b", re.I), 0.9, "month day year"),
     (re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.9, "day month year"),
+    (
+        re.compile(rf"(?<![\w/.-])\d{{1,2}}([-/]){_MONTH}\1(?:\d{{4}}|\d{{2}})(?![\w/.-]*\d)", re.I),
+        0.9,
+        "day-mon-year",
+    ),
     (re.compile(rf"\b{_SPOKEN_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I), 0.85, "day month year"),
 ]
 # Solar Hijri months (Afghan and Iranian names) and Hijri months: birthdays are given in them.
@@ -318,6 +323,11 @@ _SPOKEN_NUMERIC_DATE = re.compile(
 _FULL_YEAR_END = re.compile(
     rf"(?:nineteen\s+{TENS_WORDS}(?:[-\s]{UNIT_WORDS})?|two\s+thousand(?:\s+\w+)*)$", re.I
 )
+# "oh nine slash oh nine slash oh one", "ten slash four slash twenty four": a numeric date read aloud
+_SPOKEN_SLASH_DATE = re.compile(
+    rf"\b{_MONTH_NUMBER}\s+slash\s+{_DAY_NUMBER}\s+slash\s+{_YEAR_NUMBER}\b(?!\s+{UNIT_WORDS}\b)",
+    re.IGNORECASE,
+)
 _SPOKEN_DATE_CONTEXT = re.compile(
     r"(?:\b(?:birth|born|dob|birthday|date)\b.{0,100}|\b(?:on|dated|signed|since|from|until)\s+(?:\w+\s+)?)$",
     re.IGNORECASE | re.DOTALL,
@@ -353,6 +363,7 @@ def dates(text: str) -> Iterator[Hit]:
             if rule in {"numeric date", "iso date"} and not _plausible_numeric(m[0]):
                 continue
             yield Hit(m.start(), m.end(), "date", confidence, rule)
+    yield from hits_of(_SPOKEN_SLASH_DATE, text, "date", 0.85, "spoken date with slashes")
     for m in _SPOKEN_NUMERIC_DATE.finditer(text):
         if _joined_to_a_number(text, m.start(), m.end()):
             continue
