@@ -1226,3 +1226,17 @@ def test_dates_with_a_month_abbreviation_between_dashes_and_dates_read_with_slas
         ("0", "date", "03-Feb-2025"),
         ("1", "date", "oh four slash eleven slash oh eight"),
     ]
+
+
+def test_spoken_streets_with_an_abbreviated_direction_main_and_broadway_and_a_numbered_road():
+    t = _session(
+        "back then we rented at six thirty two s. maple ave behind the bakery",
+        "the clinic moved to twenty two ten broadway, by the library",
+        "my uncle is at ninety one oh five highway sixty one past the church",
+        "the one main thing is the twenty main points she made",
+    )
+    assert _found(t) == [
+        ("0", "address", "six thirty two s. maple ave"),
+        ("1", "address", "twenty two ten broadway"),
+        ("2", "address", "ninety one oh five highway sixty one"),
+    ]

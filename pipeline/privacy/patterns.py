@@ -439,7 +439,7 @@ _SPOKEN_UNIT = (
 )
 _STREET_WORD = rf"(?:\s+(?!{SPOKEN_TOKEN}\b)[A-Za-z][\w'-]*)"
 _SPOKEN_STREET = re.compile(
-    rf"\b(?P<house>{_SPOKEN_HOUSE}),?(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,3}})\s+{_STREET_TYPE}"
+    rf"\b(?P<house>{_SPOKEN_HOUSE}),?(?:\s+(?:{_DIRECTION_WORD}|[nsewNSEW]\.))?(?P<name>{_STREET_WORD}{{1,3}})\s+{_STREET_TYPE}"
     rf"{_SPOKEN_UNIT}",
     re.IGNORECASE,
 )
@@ -461,6 +461,18 @@ _SPOKEN_DIRECTION_NAME = re.compile(
 )
 # "214 Main in Pocahontas": Main Street and Broadway are named without their type.
 _MAIN_STREET = re.compile(r"\b\d{1,6}\s+(?:(?:North|South|East|West|N|S|E|W)\.?\s+)?(?:Main|Broadway)\b")
+# "forty forty broadway", "one twenty three main in town": read aloud, where an address ends
+_SPOKEN_MAIN_STREET = re.compile(
+    rf"\b(?P<house>{_SPOKEN_HOUSE})\s+(?:{_DIRECTION_WORD}\s+)?(?:main|broadway)\b"
+    r"(?=\s*(?:[,.;?!]|$)|\s+(?:in|and|apartment|apt|suite|unit|near|by|across|downtown|over)\b)",
+    re.IGNORECASE,
+)
+# "seventy seven highway forty nine": a house on a numbered road, read aloud
+_SPOKEN_ROUTE = re.compile(
+    rf"\b(?P<house>{_SPOKEN_HOUSE})\s+(?:(?:state|county|us)\s+)?(?:route|highway|county road|farm road)\s+"
+    rf"{SPOKEN_TOKEN}(?:\s+{SPOKEN_TOKEN})?\b",
+    re.IGNORECASE,
+)
 # A house number and a name right before a spoken ZIP code ("ninety one forty two greenfield thats ...").
 _HOUSE_NAME_BEFORE = re.compile(
     rf"\b(?P<house>\d{{1,6}}|{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}})"
@@ -635,6 +647,13 @@ def addresses(text: str) -> Iterator[Hit]:
             if _house_and_name(m) and len(spoken_digits(m["house"])) >= 3:
                 yield Hit(m.start("house"), m.end(), "address", 0.7, "house number and name, no street type")
     yield from hits_of(_MAIN_STREET, text, "address", 0.75, "main street")
+    for pattern, rule in (
+        (_SPOKEN_MAIN_STREET, "main street read aloud"),
+        (_SPOKEN_ROUTE, "numbered road read aloud"),
+    ):
+        for m in pattern.finditer(text):
+            if len(spoken_digits(m["house"])) >= 2:
+                yield Hit(m.start(), m.end(), "address", 0.7, rule)
     for start, _ in _spoken_zips(text):
         m = _HOUSE_NAME_BEFORE.search(text, max(0, start - 60), start)
         if m and _house_and_name(m):
