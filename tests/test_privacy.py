@@ -1240,3 +1240,15 @@ def test_spoken_streets_with_an_abbreviated_direction_main_and_broadway_and_a_nu
         ("1", "address", "twenty two ten broadway"),
         ("2", "address", "ninety one oh five highway sixty one"),
     ]
+
+
+def test_numbers_named_by_a_word_before_number_are_records():
+    t = _session(
+        "his old service number was six six one two eight on the tags",
+        "the customer number on the bill is four four one oh seven",
+        "the service was nice and the customer was right",
+    )
+    assert _found(t) == [
+        ("0", "record_number", "six six one two eight"),
+        ("1", "record_number", "four four one oh seven"),
+    ]

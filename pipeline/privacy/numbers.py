@@ -481,7 +481,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|(?:probation|parole)(?=\s*(?:number|no\b|#|id\b))"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|(?:probation|parole|service|customer|client|card|tax)(?=\s*(?:number|no\b|#|id\b))"
     r"|(?<!zip )(?<!area )(?<!postal )(?<!country )(?<!dress )(?<!bar )(?<!penal )code"
     r"|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
