@@ -1252,3 +1252,34 @@ def test_numbers_named_by_a_word_before_number_are_records():
         ("0", "record_number", "six six one two eight"),
         ("1", "record_number", "four four one oh seven"),
     ]
+
+
+# Written for these tests (session 7, after the test28-30 blind runs), in other words than the sets'.
+def test_toll_free_numbers_read_with_eight_hundred_a_zip_said_twice_and_control_numbers():
+    t = _session(
+        "i rang the member line the one eight hundred five five five oh one four four",
+        "the form said the zip was six oh six one four six oh six one four so i left it",
+        "she wanted the control number seven seven two one oh four four nine first",
+    )
+    assert _found(t) == [
+        ("0", "phone", "one eight hundred five five five oh one four four"),
+        ("1", "zip", "six oh six one four"),
+        ("1", "zip", "six oh six one four"),
+        ("2", "record_number", "seven seven two one oh four four nine"),
+    ]
+
+
+def test_ones_own_number_near_a_record_word_a_letter_code_and_a_street_before_its_number():
+    t = _session(
+        "The lab gives each donor a PIN for the kiosk. Mine is 80417, easy to forget.",
+        "Her section is CRN 55102 this term, with a lab on Fridays.",
+        "It cost USD 4000 and the hotel ZIP is 60614.",
+        "They moved to Larkhill Road, 18, Dunmore, near the quarry.",
+        "send it to m reyes at local union four twelve dot example dot org please",
+    )
+    found = _found(t)
+    assert ("0", "record_number", "80417") in found
+    assert ("1", "record_number", "55102") in found
+    assert [c for i, c, _ in found if i == "2"] == ["zip"]
+    assert ("3", "address", "Larkhill Road, 18, Dunmore") in found
+    assert ("4", "email", "m reyes at local union four twelve dot example dot org") in found

@@ -402,8 +402,31 @@ BY_COUNT = ", by its digit count"
 social's): the scan lets the same number found surely elsewhere in the session overrule it."""
 
 
+def _said_twice(m: re.Match[str], half: int) -> tuple[int, int] | None:
+    """Where the first saying ends and the second starts when run ``m`` is one number of ``half`` digits
+    said twice ("oh two one five five oh two one five five"), else None."""
+    if len(digits := spoken_digits(m[0])) != 2 * half or digits[:half] != digits[half:]:
+        return None
+    for word in re.finditer(r"\S+", m[0]):
+        if len(spoken_digits(first := m[0][: word.start()])) == half:
+            return m.start() + len(first.rstrip(" ,-")), m.start() + word.start()
+    return None
+
+
+_TOLL_FREE_WORDS = re.compile(r"(?:\bone[\s-]+)?\beight[\s-]+hundred[\s,-]*$", re.IGNORECASE)
+
+
 def _digit_by_digit(text: str) -> Iterator[Hit]:
     for m, n, rule in _runs(text):
+        # "the zip was wrong oh two one five five oh two one five five": one ZIP code, said twice
+        zip_said_twice = n == 10 and re.search(r"\bzip\b", before(text, m.start(), 60), re.I)
+        if zip_said_twice and (cut := _said_twice(m, 5)):
+            yield Hit(m.start(), cut[0], "zip", 0.8, rule + ", said twice")
+            yield Hit(cut[1], m.end(), "zip", 0.8, rule + ", said twice")
+            continue
+        if n == 7 and (toll_free := _TOLL_FREE_WORDS.search(text, 0, m.start())):
+            yield Hit(toll_free.start(), m.end(), "phone", 0.85, rule + " after 'eight hundred'")
+            continue
         spelled = re.search(  # "h p k seven ...", "E-A-P dash twenty twenty-four ..."
             r"(?:\b[A-Za-z][\s,.-]+){2,}(?:(?:dash|hyphen)[\s,]+)?$", text[max(0, m.start() - 22) : m.start()]
         )
@@ -481,7 +504,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|(?:probation|parole|service|customer|client|card|tax)(?=\s*(?:number|no\b|#|id\b))"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|(?:probation|parole|service|customer|client|card|tax|run|load|job|control)(?=\s*(?:number|no\b|#|id\b))"
     r"|(?<!zip )(?<!area )(?<!postal )(?<!country )(?<!dress )(?<!bar )(?<!penal )code"
     r"|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
@@ -598,6 +621,17 @@ def record_numbers(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
 
 
+_OWN_ANSWER = re.compile(
+    r"\b(?:mine|his|hers|ours|theirs|it)\s+(?:is|was)\W*$|\b(?:it's|its)\W*$", re.IGNORECASE
+)
+# Capitals before a number that say it is no id: units, streets, currencies, eras, time zones
+_NOT_CODES = set(
+    "ZIP APT STE RM PO BOX HWY RT RTE ST AVE DR LN RD USD EUR GBP CAD AUD MXN AD BC CE BCE MHZ GHZ GB KB MB"
+    " TB MG ML LBS FT KM MPH AM PM EST PST CST MST EDT PDT CDT UTC GMT PT ET TV DVD COVID NO OK AND THE FOR"
+    " ALL".split()
+)
+
+
 def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None:
     """(confidence, rule) when one token (``MRN00481223``, ``LH-ADM-2291``, ``8812046109``) is an id."""
     digits = _digit_count(token)
@@ -617,6 +651,15 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
     named_form = _FORM.search(before(text, start, 16)) or _FORM_AFTER.match(text, start + len(token))
     if named_form and digits <= 5:
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id
+    if (
+        not letters
+        and _OWN_ANSWER.search(before(text, start, 20))
+        and record_context(text, start, nearby=True)
+    ):
+        return 0.75, "one's own number near record words"  # "an identity protection PIN ... Mine is 482913"
+    code = re.search(r"(?<![\w-])([A-Z]{2,4})\s+$", text[max(0, start - 8) : start])
+    if code and not letters and digits <= 8 and code[1] not in _NOT_CODES and code[1] not in STATE_CODES:
+        return 0.7, "number after a letter code"  # "CRN 41877", "EAP 2291"
     after_state = re.search(rf"\b(?:{'|'.join(STATE_CODES)}),?\s+$", text[max(0, start - 5) : start])
     if (
         digits >= 5

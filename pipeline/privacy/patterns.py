@@ -115,7 +115,7 @@ def emails(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "email", 0.8, "spelled email")
     for m in _SPOKEN_EMAIL.finditer(text):
         domain = re.split(r"\s+at\s+", m[0], flags=re.I)[-1].split(" dot ")[0].split()
-        if sum(len(w) > 1 for w in domain[1:]) > 2:
+        if sum(len(w) > 1 and not re.fullmatch(SPOKEN_TOKEN, w, re.I) for w in domain[1:]) > 2:
             continue  # a domain is one word, a few spelled letters, or two or three words at most
         start = m.start()
         for word in m[0].split()[:-3]:
@@ -508,6 +508,10 @@ _GRID_ADDRESS = re.compile(
     r"\b(?:Calle|Carrera|Cra\.?|Cl\.?|Avenida|Diagonal|Transversal)\s+\d{1,3}\s?[A-Z]?"
     r"\s*(?:#|No\.?|N[°º])\s*\d{1,3}\s?[A-Z]?\s?-\s?\d{1,3}\b"
 )
+# "Lincolnwood Drive, 2910, Skokie": the street first, then the house number and the city
+_STREET_THEN_HOUSE = re.compile(
+    rf"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?=[A-Z])(?i:{_STREET_TYPE}),\s+\d{{1,6}}[A-Za-z]?(?=,\s+[A-Z][a-z])"
+)
 # "Plot 17, Block C, Ahodwo", "House No. 12, Sector 4": addresses given by plot, house and block
 _PLOT = re.compile(
     r"\b(?:Plot|House\s+No\.?|House\s+number|Flat)\s+(?:No\.?\s*)?\d{1,5}[A-Za-z]?"
@@ -668,6 +672,8 @@ def addresses(text: str) -> Iterator[Hit]:
     for m in _BOX_CITY.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "box and city")
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
+    for m in _STREET_THEN_HOUSE.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "street, then house number")
     for m in _PLOT.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "plot, house or block")
     for m in _GRID_ADDRESS.finditer(text):
