@@ -231,7 +231,8 @@ def ip_addresses(text: str) -> Iterator[Hit]:
     for m in _SPOKEN_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])):
             yield Hit(m.start(), m.end(), "ip_address", 0.85, "spoken ipv4")
-    for m in spoken_runs(text):  # "the one ninety eight fifty one one hundred fourteen one" after an IP
+    # "the one ninety eight fifty one one hundred fourteen one" after an IP
+    for m in spoken_runs(text) if "hundred" in text.lower() else ():
         digits = spoken_digits(m[0])
         if "hundred" in m[0].lower() and len(digits) >= 7 and splits_into_octets(digits):
             window = before(text, m.start(), 150)
@@ -467,6 +468,9 @@ _SPOKEN_MAIN_STREET = re.compile(
     r"(?=\s*(?:[,.;?!]|$)|\s+(?:in|and|apartment|apt|suite|unit|near|by|across|downtown|over)\b)",
     re.IGNORECASE,
 )
+_MAIN_OR_BROADWAY = re.compile(r"\b(?:main|broadway)\b")
+_ROAD_WORD = re.compile(r"\b(?:route|highway|road)\b")
+_STATE_NAME = re.compile(rf"\b(?:{'|'.join(STATE_NAMES)})\b".lower())
 # "seventy seven highway forty nine": a house on a numbered road, read aloud
 _SPOKEN_ROUTE = re.compile(
     rf"\b(?P<house>{_SPOKEN_HOUSE})\s+(?:(?:state|county|us)\s+)?(?:route|highway|county road|farm road)\s+"
@@ -651,11 +655,16 @@ def addresses(text: str) -> Iterator[Hit]:
             if _house_and_name(m) and len(spoken_digits(m["house"])) >= 3:
                 yield Hit(m.start("house"), m.end(), "address", 0.7, "house number and name, no street type")
     yield from hits_of(_MAIN_STREET, text, "address", 0.75, "main street")
-    for pattern, rule in (
-        (_SPOKEN_MAIN_STREET, "main street read aloud"),
-        (_SPOKEN_ROUTE, "numbered road read aloud"),
+    lower = text.lower()
+    for (
+        pattern,
+        rule,
+        word,
+    ) in (  # each tried only where its word is: a house number read aloud is slow to try
+        (_SPOKEN_MAIN_STREET, "main street read aloud", _MAIN_OR_BROADWAY),
+        (_SPOKEN_ROUTE, "numbered road read aloud", _ROAD_WORD),
     ):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text) if word.search(lower) else ():
             if len(spoken_digits(m["house"])) >= 2:
                 yield Hit(m.start(), m.end(), "address", 0.7, rule)
     for start, _ in _spoken_zips(text):
@@ -678,10 +687,10 @@ def addresses(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "plot, house or block")
     for m in _GRID_ADDRESS.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "grid address")
-    for m in _BLOCK_OF.finditer(text):
+    for m in _BLOCK_OF.finditer(text) if "block" in lower else ():
         if _house_and_name(m):
             yield Hit(m.start(), m.end(), "address", 0.75, "block of a street")
-    for m in _NAME_CITY_STATE.finditer(text):
+    for m in _NAME_CITY_STATE.finditer(text) if _STATE_NAME.search(lower) else ():
         if _house_and_name(m) and len(spoken_digits(m["house"])) >= 3:
             yield Hit(m.start(), m.end(), "address", 0.7, "house number and name in a city and state")
 
