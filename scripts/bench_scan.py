@@ -5,7 +5,8 @@
 Every set in ``tests/data/identifiers`` is scored, newest first. The rules were first tuned on ``dev``;
 each later set was written by another writer (not shown the rules or the other sets) and scored once,
 blind, before the misses it showed were fixed: ``bench_scan_first_blind_run.md`` (``test``) and
-``bench_scan_testN_first_blind_run.md`` keep those runs. None of the figures below is blind.
+``bench_scan_testN_first_blind_run.md`` keep those runs (``scripts/blind_run.py`` makes one;
+``scripts/blind_pooled.py`` pools them). None of the figures below is blind.
 Speed: ``rupture scan`` over the whole AnnoMI CSV (read + scan, no model), when it is beside the checkout.
 """
 
