@@ -1283,3 +1283,36 @@ def test_ones_own_number_near_a_record_word_a_letter_code_and_a_street_before_it
     assert [c for i, c, _ in found if i == "2"] == ["zip"]
     assert ("3", "address", "Larkhill Road, 18, Dunmore") in found
     assert ("4", "email", "m reyes at local union four twelve dot example dot org") in found
+
+
+# Written for these tests (session 7, after the test31-33 blind runs), in other words than the sets'.
+def test_defanged_links_canadian_postal_codes_a_unit_before_a_spoken_zip_and_a_house_with_a_letter():
+    t = _session(
+        "The alert pointed at hxxp://billing-check[.]example/login, so we blocked it.",
+        "Her flat is 88, boulevard Saint-Laurent, app. 12, Montréal, postal code H3B 1A7.",
+        "we moved to twelve oh four birch lane apartment nine five five one oh two and it's quieter",
+        "Our farm is at N7216 Cedar Creek Road now.",
+    )
+    found = _found(t)
+    assert ("0", "url", "hxxp://billing-check[.]example/login") in found
+    assert ("1", "zip", "H3B 1A7") in found
+    assert ("1", "address", "88, boulevard Saint-Laurent, app. 12, Montréal") in found
+    assert ("2", "address", "twelve oh four birch lane apartment nine") in found
+    assert ("2", "zip", "five five one oh two") in found
+    assert ("3", "address", "N7216 Cedar Creek Road") in found
+
+
+def test_roles_codes_named_numbers_and_a_written_phone_number_followed_by_a_count():
+    t = _session(
+        "and my wife's, as the account holder, six one two two nine four four oh one",
+        "The receipt code was 4RT7W2, from the kiosk.",
+        "the tract number on the deed is four four one oh nine",
+        "He texts my cell, 555-0127, twenty times a day.",
+        "He brought the DD-214 and the COVID19 card.",
+    )
+    found = _found(t)
+    assert ("0", "ssn", "six one two two nine four four oh one") in found
+    assert ("1", "record_number", "4RT7W2") in found
+    assert ("2", "record_number", "four four one oh nine") in found
+    assert ("3", "phone", "555-0127") in found
+    assert [c for i, c, _ in found if i == "4"] == []

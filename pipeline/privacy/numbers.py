@@ -184,7 +184,9 @@ def splits_into_octets(digits: str) -> bool:
 
 # "read my social for the report, five two nine ...": a word after "for the" says what the number is for,
 # not whose it is.
-_PURPOSE = re.compile(r"\bfor\s+(?:the|a|an|my|his|her|their|our|your)\s+(?:[a-z]+\s+){0,2}$", re.IGNORECASE)
+_PURPOSE = re.compile(
+    r"\b(?:for|as)\s+(?:the|a|an|my|his|her|their|our|your)\s+(?:[a-z]+\s+){0,2}$", re.IGNORECASE
+)
 
 
 def _nearest_owner(text: str, start: int, digits: int, octets: bool = False, width: int = 60) -> str | None:
@@ -361,7 +363,8 @@ def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
 def _mixed_runs(text: str) -> Iterator[re.Match[str]]:
     """Runs of number words and digits with at least one of each ("six oh one, 44, 3829")."""
     for m in _MIXED_NUMBER.finditer(text):
-        if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I):
+        written_whole = re.search(r"\d{3}-\d{4}|\d{3}-\d{2}-\d{4}", m[0])  # "my cell, 555-0193, ten times"
+        if re.search(r"\d", m[0]) and re.search(r"[a-z]", m[0], re.I) and not written_whole:
             yield m
 
 
@@ -396,6 +399,11 @@ _PHONE_AFTER = re.compile(
 )
 
 
+_NUMBER_IS = re.compile(
+    r"\b(?!(?:phone|cell|fax|my|your|his|her|the|a)\s)\w+\s+number\b[^.?!]{0,30}\b(?:is|was|it's|its)\W*$",
+    re.IGNORECASE,
+)
+_UNIT_BEFORE = re.compile(r"\b(?:apartment|apt|unit|suite|ste|room|lot|space)\W*$", re.IGNORECASE)
 _CORRECTION = re.compile(r"\b(?:no|wait|sorry|i mean|actually|hold on)\W*$", re.IGNORECASE)
 BY_COUNT = ", by its digit count"
 """The end of a rule that guessed whose a number read aloud is from its length alone (nine digits, a
@@ -447,6 +455,8 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             owner = _nearest_owner(
                 text, m.start(), n, octets, width=150
             )  # "... three two no wait six two ..."
+        if owner is None and n not in (7, 9, 10, 11) and _NUMBER_IS.search(before(text, m.start(), 50)):
+            owner = "record_number"  # "the census number on the c i b is three one two ..."
         if owner is None and n == 9 and _nearest_owner(text, m.start(), n, width=250) == "ssn":
             owner = (
                 "ssn"  # "... asked for my social and i said ..., no, i said it wrong, it's five three ..."
@@ -470,6 +480,8 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             owner = "phone"  # "plus three five one, nine one two, ...": an international number
         if owner:
             yield Hit(m.start(), m.end(), owner, 0.8, rule)
+        elif _UNIT_BEFORE.search(before(text, m.start(), 14)):
+            continue  # "apartment fourteen four three two one nine": a unit, then a ZIP code
         elif n == 9:
             yield Hit(m.start(), m.end(), "ssn", 0.7, rule + BY_COUNT)
         elif n in (7, 10) or (n == 11 and re.match(r"\W*(?:1|one)\b", m[0], re.I)):
@@ -504,7 +516,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|(?:probation|parole|service|customer|client|card|tax|run|load|job|control)(?=\s*(?:number|no\b|#|id\b))"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|tract|parcel|apn|(?:probation|parole|service|customer|client|card|tax|run|load|job|control|census)(?=\s*(?:number|no\b|#|id\b))"
     r"|(?<!zip )(?<!area )(?<!postal )(?<!country )(?<!dress )(?<!bar )(?<!penal )code"
     r"|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
@@ -520,7 +532,7 @@ _NAMED_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _RECORD_CONTEXT = re.compile(
-    rf"{_NOT_SSN}(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|on\s+it|#|:)\W*){{0,4}}$",
+    rf"{_NOT_SSN}(?<![/.@])\b{_RECORD_WORD}\W*(?:(?:id|number|no\.?|num|code|is|was|it's|its|that's|thats|too|also|on\s+(?:it|the\s+\w+)|#|:)\W*){{0,4}}$",
     re.IGNORECASE,
 )
 # A record word a sentence or so earlier ("the policy number in the subject, that's 4418 220 17"):
@@ -646,8 +658,9 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
             return 0.9, "number after record words"
         if code:
             return 0.85, "code after record words"  # "booking code KX7PQ2"
-    if digits < 4 or _DECIMAL.fullmatch(token):
-        return None
+    interleaved = len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4
+    if digits < 3 or (digits < 4 and not (code and interleaved)) or _DECIMAL.fullmatch(token):
+        return None  # "7QK2P9" is a code; "COVID19", "B12" and the form "DD-214" are not
     named_form = _FORM.search(before(text, start, 16)) or _FORM_AFTER.match(text, start + len(token))
     if named_form and digits <= 5:
         return None  # "the SSA-3368, the adult disability form": a form's name, not a person's id

@@ -59,7 +59,7 @@ _TLD = (
 )
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w.'’-])(?:[a-z0-9][\w.-]{{0,40}}\s+){{0,2}}[a-z0-9][\w.-]{{0,40}}\s+at\s+[a-z0-9-]{{1,40}}"
-    rf"(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}}){{0,8}}(?:\s+dot\s+[a-z0-9-]{{1,40}}(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}})?){{0,4}}"
+    rf"(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}}){{0,8}}(?:\s+dot\s+[a-z0-9-]{{1,40}}(?:\s+(?!dot\b|at\b)[a-z0-9-]{{1,20}}){{0,3}}){{0,4}}"
     rf"\s+dot\s+{_TLD}\b",
     re.IGNORECASE,
 )
@@ -133,6 +133,11 @@ def emails(text: str) -> Iterator[Hit]:
 
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# Written so as not to be clickable, in security reports: "hxxps://evil[.]example/x", "evil[.]example"
+_DEFANGED_URL = re.compile(
+    r"\bhxxps?(?:://|\[://\])[^\s<>\"']+|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\[\.\][a-z0-9-]+(?:(?:\.|\[\.\])[a-z0-9-]+)*(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
 _BARE_URL = re.compile(
     rf"(?<![\w.@-])[a-z0-9][a-z0-9-]{{0,62}}(?:\.[a-z0-9-]{{1,63}}){{0,6}}\.{_TLD}(?![\w-])(?:/[^\s<>\"']{{0,500}})?"
     r"(?![\w@.]\w)",
@@ -169,6 +174,8 @@ _PATHED_URL = re.compile(
 
 @detector("url")
 def urls(text: str) -> Iterator[Hit]:
+    for m in _DEFANGED_URL.finditer(text):
+        yield Hit(m.start(), _trim(text, m.start(), m.end()), "url", 0.9, "defanged url")
     yield from hits_of(_SPOKEN_SCHEME_URL, text, "url", 0.85, "spoken url")
     for m in _PATHED_URL.finditer(text):
         yield Hit(m.start(), _trim(text, m.start(), m.end()), "url", 0.8, "domain and path")
@@ -207,6 +214,9 @@ def _ip_parts_ok(spoken: str) -> bool:
     return len(parts) == 4 and all(p and int(p) <= 255 for p in parts)
 
 
+_IP_NEAR = re.compile(
+    rf"{IP_WORDS.pattern}|\b(?:wi-?fi|network|sign[\s-]?ins?|log[\s-]?ins?|logged|signed)\b", re.IGNORECASE
+)
 _SPOKEN_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\s+(?:point|dot)\s+\d{1,3}){3}(?![\d.])", re.IGNORECASE)
 # "at 192 168 0 12": an address read with pauses for dots, after an IP word
 _SPACED_IPV4 = re.compile(r"(?<![\w.,-])\d{1,3}(?:,?\s+\d{1,3}){3}(?![\w-]|[.,]\d|,?\s+\d)")
@@ -235,8 +245,8 @@ def ip_addresses(text: str) -> Iterator[Hit]:
     for m in spoken_runs(text) if "hundred" in text.lower() else ():
         digits = spoken_digits(m[0])
         if "hundred" in m[0].lower() and len(digits) >= 7 and splits_into_octets(digits):
-            window = before(text, m.start(), 150)
-            if IP_WORDS.search(window) or _IPV4.search(window) or _SPOKEN_IP_WORDS.search(window):
+            window = before(text, m.start(), 150) + " " + text[m.end() : m.end() + 100]
+            if _IP_NEAR.search(window) or _IPV4.search(window) or _SPOKEN_IP_WORDS.search(window):
                 yield Hit(m.start(), m.end(), "ip_address", 0.7, "ipv4 read without dots near an ip")
     for m in _SPACED_IPV4.finditer(text):
         if all(int(p) <= 255 for p in re.findall(r"\d+", m[0])) and IP_WORDS.search(
@@ -374,7 +384,7 @@ def dates(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "date", 0.6, "spoken numeric date with a full year")
     for pattern in _DAY_MONTH:
         for m in pattern.finditer(text):
-            if _BIRTH_CONTEXT.search(before(text, m.start(), 100) + text[m.end() : m.end() + 40]) or (
+            if _BIRTH_CONTEXT.search(before(text, m.start(), 100) + text[m.end() : m.end() + 70]) or (
                 _AGE_ON.search(before(text, m.start(), 30))
             ):
                 yield Hit(m.start(), m.end(), "date", 0.85, "birthday")
@@ -389,18 +399,18 @@ _STREET_TYPE = (
     r"|cove|landing|commons|center|centre|ctr|concourse|esplanade|promenade)\b\.?"
 )
 _UNIT = (
-    r"(?:,?\s+(?:(?:apt|apartment|unit|suite|ste|room|rm|#|no\.?|floor|fl)\.?\s*#?\s*[\w-]+"
+    r"(?:,?\s+(?:(?:(?:apt|apartment|unit|suite|ste|room|rm|no|floor|fl)\b|#)\.?\s*#?\s*[\w-]+"
     r"|(?:first|second|third|fourth|fifth|ground|top|\d{1,2}(?:st|nd|rd|th))\s+floor))?"
 )
-_CITY = r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)(?=\W|$))?)?"
+_CITY = r"(?:,\s+[A-ZÀ-Þ][a-zß-ÿ]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ]+)?(?:,?\s+(?:[A-Z]{2}|[A-ZÀ-Þ][a-zß-ÿ]+)(?=\W|$))?)?"
 _STREET = re.compile(
-    r"\b\d{1,6}[A-Za-z]?(?:\s*½|\s+1/2|\s+and\s+a\s+half)?"
+    r"\b(?-i:[NSEW])?\d{1,6}[A-Za-z]?(?:\s*½|\s+1/2|\s+and\s+a\s+half)?"
     r"(?:\s+(?:[NSEW]{1,2}\.?|(?:north|south)(?:east|west)?|east|west|old))?"
     rf"(?:\s+(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][\w'.-]*)){{1,3}}\s+{_STREET_TYPE}{_UNIT}",
     re.IGNORECASE,
 )
 _ROUTE = re.compile(
-    r"\b[NSEW]?\d{1,6}\s+(?:(?:state|county|us|u\.s\.)\s+)?(?:route|rte|rt|highway|hwy|road)\.?"
+    r"\b[NSEW]?\d{1,6}\s+(?:(?:state|county|us|u\.s\.|indian|tribal|navajo)\s+)?(?:route|rte|rt|highway|hwy|road)\.?"
     rf"\s+(?:\d{{1,4}}[A-Za-z]?|(?-i:[A-Z]{{1,2}}))\b{_UNIT}",
     re.IGNORECASE,
 )
@@ -422,10 +432,10 @@ _BUILDING_STREET = re.compile(
 _MILITARY = re.compile(r"\b(?:Unit|PSC|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5},?\s+(?:APO|FPO|DPO)(?:\s+A[AEP])?\b")
 # Street types that come first ("1108 Calle Jacinto, number B").
 _CONNECTOR = r"(?:de|del|la|las|los|da|das|do|dos|di|della|des|du|le|van|von)"
-_TYPE_FIRST = r"(?:Calle|Avenida|Av\.|Rue|Via|Camino|Paseo|Rua|Carrera)"
+_TYPE_FIRST = r"(?:Calle|Avenida|Av\.|Rue|rue|Via|Camino|Paseo|Rua|Carrera|[Bb]oulevard|[Cc]hemin)"
 _STREET_FIRST = re.compile(
-    rf"\b\d{{1,6}}\s+{_TYPE_FIRST}\s+(?:(?:{_CONNECTOR}|d'|l')\s*){{0,2}}[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
-    r"(?:,\s*(?:(?i:apt|apartment|unit|suite|ste|number|no\.?|#)\s*)?#?[\w-]{1,6})?"
+    rf"\b\d{{1,6}},?\s+{_TYPE_FIRST}\s+(?:(?:{_CONNECTOR}|d'|l')\s*){{0,2}}[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?"
+    r"(?:,\s*(?:(?i:apt|apartment|app|unit|suite|ste|number|no\.?|#)\.?\s*)?#?[\w-]{1,6})?"
 )
 # House numbers read aloud ("eleven thirty three east forest avenue", "Thirty-nine Alder Street").
 _SPOKEN_HOUSE = (
@@ -434,9 +444,12 @@ _SPOKEN_HOUSE = (
     rf"|{SPOKEN_TOKEN}(?:[\s-]+{SPOKEN_TOKEN}){{0,3}})"
 )
 _DIRECTION_WORD = r"(?:(?:north|south)(?:east|west)?|east|west)"
+# Where a ZIP code read digit by digit starts: a unit's number stops before it
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_FIVE_SINGLE_DIGITS = rf"{_DIGIT_WORD}(?:\s+{_DIGIT_WORD}){{4}}\b"
 _SPOKEN_UNIT = (
     rf"(?:,?\s+(?:apt|apartment|unit|suite|ste|number)\.?\s*#?\s*(?:\d{{1,5}}[A-Za-z]?\b|{SPOKEN_TOKEN}"
-    rf"(?:\s+{SPOKEN_TOKEN}){{0,2}}\b(?:\s+[a-z]\b)?|[A-Za-z]\b))?"
+    rf"(?:\s+(?!{_FIVE_SINGLE_DIGITS}){SPOKEN_TOKEN}){{0,2}}\b(?:\s+[a-z]\b)?|[A-Za-z]\b))?"
 )
 _STREET_WORD = rf"(?:\s+(?!{SPOKEN_TOKEN}\b)[A-Za-z][\w'-]*)"
 _SPOKEN_STREET = re.compile(
@@ -473,7 +486,8 @@ _ROAD_WORD = re.compile(r"\b(?:route|highway|road)\b")
 _STATE_NAME = re.compile(rf"\b(?:{'|'.join(STATE_NAMES)})\b".lower())
 # "seventy seven highway forty nine": a house on a numbered road, read aloud
 _SPOKEN_ROUTE = re.compile(
-    rf"\b(?P<house>{_SPOKEN_HOUSE})\s+(?:(?:state|county|us)\s+)?(?:route|highway|county road|farm road)\s+"
+    rf"\b(?P<house>{_SPOKEN_HOUSE})\s+(?:(?:state|county|us|indian|tribal|navajo)\s+)?"
+    r"(?:route|highway|county road|farm road)\s+"
     rf"{SPOKEN_TOKEN}(?:\s+{SPOKEN_TOKEN})?\b",
     re.IGNORECASE,
 )
@@ -686,7 +700,7 @@ def addresses(text: str) -> Iterator[Hit]:
     for m in _PLOT.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "plot, house or block")
     for m in _GRID_ADDRESS.finditer(text):
-        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "grid address")
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.9, "grid address")
     for m in _BLOCK_OF.finditer(text) if "block" in lower else ():
         if _house_and_name(m):
             yield Hit(m.start(), m.end(), "address", 0.75, "block of a street")
@@ -713,6 +727,12 @@ _NEAR_STREET = re.compile(
 _ZIP_AFTER = re.compile(r"\W{0,3}(?:is|that'?s|thats)?\s*(?:the|my|our|her|his|their)?\s*zip\b", re.I)
 
 
+# "H2J 2L3": letter, digit, letter, digit, letter, digit (no D, F, I, O, Q, U; no W or Z first)
+_CANADIAN_POSTCODE = re.compile(
+    r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
+)
+
+
 def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
     """Five digits read one by one where a ZIP code goes: after "zip", a state, or a street address,
     or followed by "zip" ("four eight two two eight, different zip")."""
@@ -721,7 +741,7 @@ def _spoken_zips(text: str) -> Iterator[tuple[int, int]]:
         m = _SPOKEN_FIVE.match(text, word.start()) if word.start() >= end else None
         if not m or _part_of_another_number(text, m.start(), m.end()):
             continue  # five digits of a longer number (not "apartment three, nine four one one eight")
-        said_zip = re.search(r"\bzip\b", before(text, m.start(), 25) + text[m.end() : m.end() + 30], re.I)
+        said_zip = re.search(r"\bzip\b", before(text, m.start(), 60) + text[m.end() : m.end() + 30], re.I)
         if said_zip or _where_a_zip_goes(text, m.start()):
             end = m.end()
             yield m.start(), m.end()
@@ -747,6 +767,10 @@ def _part_of_another_number(text: str, start: int, end: int) -> bool:
 def _joined_to_a_number(text: str, start: int, end: int) -> bool:
     """Whether a number word touches ``text[start:end]`` with no comma between."""
     prev = re.search(r"(\S+)\s*$", text[max(0, start - 20) : start])
+    if prev and re.search(
+        r"\b(?:apartment|apt|unit|suite|ste|room|lot|space)\s+\S+\s*$", text[max(0, start - 30) : start]
+    ):
+        prev = None  # "apartment fourteen | four three two one nine": the unit's number, then a ZIP code
     nxt = re.match(r"\s*(\S+)", text[end : end + 20])
     if (
         nxt
@@ -778,6 +802,7 @@ def zips(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "zip", 0.5, "five digits")
     for start, end in _spoken_zips(text):
         yield Hit(start, end, "zip", 0.8, "spoken zip")
+    yield from hits_of(_CANADIAN_POSTCODE, text, "zip", 0.85, "canadian postal code")
     for m in _SPOKEN_RUN.finditer(text):
         if len(spoken_digits(m[0])) == 5 and not _part_of_another_number(text, m.start(), m.end()):
             if _where_a_zip_goes(text, m.start()) or _ZIP_AFTER.match(text, m.end()):
