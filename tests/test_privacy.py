@@ -1316,3 +1316,23 @@ def test_roles_codes_named_numbers_and_a_written_phone_number_followed_by_a_coun
     assert ("2", "record_number", "four four one oh nine") in found
     assert ("3", "phone", "555-0127") in found
     assert [c for i, c, _ in found if i == "4"] == []
+
+
+# Written for these tests (session 7, after the test34-36 blind runs), in other words than the sets'.
+def test_inspection_and_checking_numbers_an_own_social_a_kilometre_address_and_short_birthdays():
+    t = _session(
+        "the card says inspection number four four one two nine oh seven on the back",
+        "the savings is seven seven one two oh four four nine three at the credit union",
+        "they asked for the social security for both of us and mine is six one one four two nine oh eight"
+        " seven",
+        "We stayed near Carretera Federal Km 22.5, Tulum, for a week.",
+        "Her birthday on the form was 5/3/1990 and the clinic wrote 5/13.",
+        "She was born March 9, 2004. Nine of March.",
+    )
+    found = _found(t)
+    assert ("0", "record_number", "four four one two nine oh seven") in found
+    assert ("1", "record_number", "seven seven one two oh four four nine three") in found
+    assert ("2", "ssn", "six one one four two nine oh eight seven") in found
+    assert ("3", "address", "Carretera Federal Km 22.5, Tulum") in found
+    assert ("4", "date", "5/13") in found
+    assert ("5", "date", "Nine of March") in found

@@ -457,7 +457,14 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             )  # "... three two no wait six two ..."
         if owner is None and n not in (7, 9, 10, 11) and _NUMBER_IS.search(before(text, m.start(), 50)):
             owner = "record_number"  # "the census number on the c i b is three one two ..."
-        if owner is None and n == 9 and _nearest_owner(text, m.start(), n, width=250) == "ssn":
+        own_social = (
+            n == 9
+            and _OWN_ANSWER.search(before(text, m.start(), 20))
+            and _SSN_CONTEXT.search(before(text, m.start(), 200))
+        )
+        if own_social or (
+            owner is None and n == 9 and _nearest_owner(text, m.start(), n, width=250) == "ssn"
+        ):
             owner = (
                 "ssn"  # "... asked for my social and i said ..., no, i said it wrong, it's five three ..."
             )
@@ -516,7 +523,7 @@ _SPECIFIC_RECORD_WORD = (
     r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|tract|parcel|apn|(?:probation|parole|service|customer|client|card|tax|run|load|job|control|census)(?=\s*(?:number|no\b|#|id\b))"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|tract|parcel|apn|checking|savings|(?:probation|parole|service|customer|client|card|tax|run|load|job|control|census|inspection)(?=\s*(?:number|no\b|#|id\b))"
     r"|(?<!zip )(?<!area )(?<!postal )(?<!country )(?<!dress )(?<!bar )(?<!penal )code"
     r"|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )

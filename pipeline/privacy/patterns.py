@@ -350,9 +350,9 @@ _AGE_ON = re.compile(
 _BIRTH_CONTEXT = re.compile(r"\b(born|birthday|birth ?date|date of birth|dob|d\.o\.b)\b", re.IGNORECASE)
 _DAY_MONTH = [
     re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b", re.I),
-    re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MONTH}", re.I),
+    re.compile(rf"\b(?:the\s+)?(?:{_DAY}|{_SPOKEN_DAY})\s+of\s+{_MONTH}", re.I),
     re.compile(rf"\b(?:{_DAY}|{_SPOKEN_DAY})\s+{_MONTH}", re.I),
-    re.compile(r"(?<![\w/.-])\d{1,2}/\d{1,2}(?![\w/.-])"),
+    re.compile(r"(?<![\w/.-])\d{1,2}/\d{1,2}(?![\w/-]|\.\d)"),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_OTHER_MONTH}\b|\b{_OTHER_MONTH}\s+{_DAY}\b", re.I),
 ]
 
@@ -530,6 +530,8 @@ _GRID_ADDRESS = re.compile(
 _STREET_THEN_HOUSE = re.compile(
     rf"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?=[A-Z])(?i:{_STREET_TYPE}),\s+\d{{1,6}}[A-Za-z]?(?=,\s+[A-Z][a-z])"
 )
+# "Carretera Costera Km 14.5, Cancún": a place on a highway given by its kilometre
+_KILOMETRE = re.compile(r"\bCarretera(?:\s+[A-ZÀ-Þ][\w'-]*){1,3},?\s+Km\.?\s*\d{1,3}(?:[.,]\d{1,3})?")
 # "Plot 17, Block C, Ahodwo", "House No. 12, Sector 4": addresses given by plot, house and block
 _PLOT = re.compile(
     r"\b(?:Plot|House\s+No\.?|House\s+number|Flat)\s+(?:No\.?\s*)?\d{1,5}[A-Za-z]?"
@@ -697,6 +699,8 @@ def addresses(text: str) -> Iterator[Hit]:
     yield from hits_of(_RURAL, text, "address", 0.8, "rural route")
     for m in _STREET_THEN_HOUSE.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "street, then house number")
+    for m in _KILOMETRE.finditer(text):
+        yield Hit(m.start(), _with_city(text, m.end()), "address", 0.8, "kilometre of a highway")
     for m in _PLOT.finditer(text):
         yield Hit(m.start(), _with_city(text, m.end()), "address", 0.75, "plot, house or block")
     for m in _GRID_ADDRESS.finditer(text):
