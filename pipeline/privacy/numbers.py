@@ -346,18 +346,18 @@ def _without_pronoun_one(pattern: re.Pattern[str], text: str, m: re.Match[str]) 
     return pattern.match(text, m.start() + len(lead[0]))
 
 
-def _runs(text: str) -> Iterator[tuple[re.Match[str], int, str]]:
-    """Numbers read out in pieces, with how many digits each stands for."""
+def _runs(text: str) -> Iterator[tuple[re.Match[str], str, str]]:
+    """Numbers read out in pieces, with the digits each stands for."""
     for m in _SPOKEN_NUMBER.finditer(text):
         if m := _without_pronoun_one(_SPOKEN_NUMBER, text, m):
-            yield m, len(spoken_digits(m[0])), "spoken digits"
+            yield m, spoken_digits(m[0]), "spoken digits"
     for m in _SPANISH_NUMBER.finditer(text):
-        yield m, len(spoken_digits(m[0])), "spoken digits (Spanish)"
+        yield m, spoken_digits(m[0]), "spoken digits (Spanish)"
     for m in _SPACED_SINGLE_DIGITS.finditer(text):
         if not re.fullmatch(r"[\d-]+", m[0]) or _digit_count(m[0]) >= 7:  # not "the 5-4-3-2-1 exercise"
-            yield m, _digit_count(m[0]), "digit by digit"
+            yield m, re.sub(r"\D", "", m[0]), "digit by digit"
     for m in _mixed_runs(text):
-        yield m, len(spoken_digits(m[0])), "words and digits"
+        yield m, spoken_digits(m[0]), "words and digits"
 
 
 def _mixed_runs(text: str) -> Iterator[re.Match[str]]:
@@ -403,17 +403,19 @@ _NUMBER_IS = re.compile(
     r"\b(?!(?:phone|cell|fax|my|your|his|her|the|a)\s)\w+\s+number\b[^.?!]{0,30}\b(?:is|was|it's|its)\W*$",
     re.IGNORECASE,
 )
-_UNIT_BEFORE = re.compile(r"\b(?:apartment|apt|unit|suite|ste|room|lot|space)\W*$", re.IGNORECASE)
+UNIT_WORD = r"(?:apartment|apt|unit|suite|ste|room|lot|space)"
+_UNIT_BEFORE = re.compile(rf"\b{UNIT_WORD}\W*$", re.IGNORECASE)
 _CORRECTION = re.compile(r"\b(?:no|wait|sorry|i mean|actually|hold on)\W*$", re.IGNORECASE)
 BY_COUNT = ", by its digit count"
 """The end of a rule that guessed whose a number read aloud is from its length alone (nine digits, a
 social's): the scan lets the same number found surely elsewhere in the session overrule it."""
 
 
-def _said_twice(m: re.Match[str], half: int) -> tuple[int, int] | None:
-    """Where the first saying ends and the second starts when run ``m`` is one number of ``half`` digits
-    said twice ("oh two one five five oh two one five five"), else None."""
-    if len(digits := spoken_digits(m[0])) != 2 * half or digits[:half] != digits[half:]:
+def _said_twice(m: re.Match[str], digits: str) -> tuple[int, int] | None:
+    """Where the first saying ends and the second starts when run ``m`` (standing for ``digits``) is one
+    number said twice ("oh two one five five oh two one five five"), else None."""
+    half = len(digits) // 2
+    if len(digits) % 2 or digits[:half] != digits[half:]:
         return None
     for word in re.finditer(r"\S+", m[0]):
         if len(spoken_digits(first := m[0][: word.start()])) == half:
@@ -425,10 +427,11 @@ _TOLL_FREE_WORDS = re.compile(r"(?:\bone[\s-]+)?\beight[\s-]+hundred[\s,-]*$", r
 
 
 def _digit_by_digit(text: str) -> Iterator[Hit]:
-    for m, n, rule in _runs(text):
+    for m, digits, rule in _runs(text):
+        n = len(digits)
         # "the zip was wrong oh two one five five oh two one five five": one ZIP code, said twice
         zip_said_twice = n == 10 and re.search(r"\bzip\b", before(text, m.start(), 60), re.I)
-        if zip_said_twice and (cut := _said_twice(m, 5)):
+        if zip_said_twice and (cut := _said_twice(m, digits)):
             yield Hit(m.start(), cut[0], "zip", 0.8, rule + ", said twice")
             yield Hit(cut[1], m.end(), "zip", 0.8, rule + ", said twice")
             continue
@@ -439,9 +442,7 @@ def _digit_by_digit(text: str) -> Iterator[Hit]:
             r"(?:\b[A-Za-z][\s,.-]+){2,}(?:(?:dash|hyphen)[\s,]+)?$", text[max(0, m.start() - 22) : m.start()]
         )
         suffixed = re.match(r"\s*(?:-|dash)\s*[A-Za-z]\b", text[m.end() :])  # "7 7 4 0 3 1 9 dash B"
-        octets = splits_into_octets(
-            re.sub(r"\D", "", m[0]) if rule == "digit by digit" else spoken_digits(m[0])
-        )
+        octets = splits_into_octets(digits)
         owner = "record_number" if spelled or suffixed else _nearest_owner(text, m.start(), n, octets)
         prefix = _id_prefix_before(text, m.start(), caps=True)
         if (n == 5 or (n == 9 and _groups(m[0]) == [5, 4])) and (
@@ -520,10 +521,10 @@ _SPECIFIC_RECORD_WORD = (
     r"(?:mrn|medical record|record|chart|patient id|member|policy|group|account|acct|(?<!in )case|docket"
     r"|claim|authori[sz]ation|auth|reference|ref|confirmation|student|employee|badge|ticket|incident|report"
     r"|licen[cs]e|passport|visa|permit|a-number|a\s+number(?=\s+(?:is\s+)?a\b)|alien|receipt|invoice|order"
-    r"|tracking|serial|file(?=\s*(?:number|no\b|#|id\b))|matter"
+    r"|tracking|serial|matter"
     r"|certificate|registration|loan|booking|reservation|plate|vin|prescription|rx|transfer|transaction"
     r"|voucher|inmate|edipi|npi|ptin|efin|ein|medicaid|medicare|registry|farm|interpreter|operator|id|i\.d\."
-    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|tract|parcel|apn|checking|savings|(?:probation|parole|service|customer|client|card|tax|run|load|job|control|census|inspection)(?=\s*(?:number|no\b|#|id\b))"
+    r"|routing|aba|vessel|documentation|hull|trip|subscriber|grievance|tract|parcel|apn|checking|savings|(?:file|probation|parole|service|customer|client|card|tax|run|load|job|control|census|inspection)(?=\s*(?:number|no\b|#|id\b))"
     r"|(?<!zip )(?<!area )(?<!postal )(?<!country )(?<!dress )(?<!bar )(?<!penal )code"
     r"|check(?=\s*(?:number|no\b|#))|(?:my|his|her|your|the)\s+a\s+number|r\s+x|m\s+r\s+n|pin)"
 )
@@ -640,6 +641,7 @@ def record_numbers(text: str) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), "record_number", 0.8, "letter prefix and digit groups")
 
 
+_AFTER_STATE_CODE = re.compile(rf"\b(?:{'|'.join(STATE_CODES)}),?\s+$")
 _OWN_ANSWER = re.compile(
     r"\b(?:mine|his|hers|ours|theirs|it)\s+(?:is|was)\W*$|\b(?:it's|its)\W*$", re.IGNORECASE
 )
@@ -677,10 +679,16 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         and record_context(text, start, nearby=True)
     ):
         return 0.75, "one's own number near record words"  # "an identity protection PIN ... Mine is 482913"
-    code = re.search(r"(?<![\w-])([A-Z]{2,4})\s+$", text[max(0, start - 8) : start])
-    if code and not letters and digits <= 8 and code[1] not in _NOT_CODES and code[1] not in STATE_CODES:
+    letter_code = re.search(r"(?<![\w-])([A-Z]{2,4})\s+$", text[max(0, start - 8) : start])
+    if (
+        letter_code
+        and not letters
+        and digits <= 8
+        and letter_code[1] not in _NOT_CODES
+        and letter_code[1] not in STATE_CODES
+    ):
         return 0.7, "number after a letter code"  # "CRN 41877", "EAP 2291"
-    after_state = re.search(rf"\b(?:{'|'.join(STATE_CODES)}),?\s+$", text[max(0, start - 5) : start])
+    after_state = _AFTER_STATE_CODE.search(text[max(0, start - 5) : start])
     if (
         digits >= 5
         and not after_state
@@ -692,7 +700,7 @@ def _record_token(text: str, start: int, token: str) -> tuple[float, str] | None
         return 0.75, "letters and digits near record words"
     if letters and (digits >= 5 or (letters >= 2 and token.isupper() and len(token) >= 6)):
         return 0.7, "letters and digits"
-    if len(token) >= 6 and digits >= 3 and letters >= 2 and len(re.findall(r"[A-Za-z]+|\d+", token)) >= 4:
+    if len(token) >= 6 and digits >= 3 and letters >= 2 and interleaved:
         return 0.7, "letters and digits"  # "k7q2-99ml"
     if digits >= 7 and "-" in token:
         nearby = record_context(text, start, nearby=True)

@@ -34,6 +34,7 @@ from pipeline.privacy.numbers import (  # importing numbers registers its detect
     SPANISH_TOKEN,
     SPOKEN_TOKEN,
     TENS_WORDS,
+    UNIT_WORD,
     UNIT_WORDS,
     dialled,
     public_numbers,
@@ -402,6 +403,7 @@ _UNIT = (
     r"(?:,?\s+(?:(?:(?:apt|apartment|unit|suite|ste|room|rm|no|floor|fl)\b|#)\.?\s*#?\s*[\w-]+"
     r"|(?:first|second|third|fourth|fifth|ground|top|\d{1,2}(?:st|nd|rd|th))\s+floor))?"
 )
+_STATE_NAMES = rf"(?:{'|'.join(STATE_NAMES)})"  # in lower case: "ohio", "new mexico"
 _CITY = r"(?:,\s+[A-ZÀ-Þ][a-zß-ÿ]+(?:\s+[A-ZÀ-Þ][a-zß-ÿ]+)?(?:,?\s+(?:[A-Z]{2}|[A-ZÀ-Þ][a-zß-ÿ]+)(?=\W|$))?)?"
 _STREET = re.compile(
     r"\b(?-i:[NSEW])?\d{1,6}[A-Za-z]?(?:\s*½|\s+1/2|\s+and\s+a\s+half)?"
@@ -483,7 +485,7 @@ _SPOKEN_MAIN_STREET = re.compile(
 )
 _MAIN_OR_BROADWAY = re.compile(r"\b(?:main|broadway)\b")
 _ROAD_WORD = re.compile(r"\b(?:route|highway|road)\b")
-_STATE_NAME = re.compile(rf"\b(?:{'|'.join(STATE_NAMES)})\b".lower())
+_STATE_NAME = re.compile(rf"\b{_STATE_NAMES}\b")
 # "seventy seven highway forty nine": a house on a numbered road, read aloud
 _SPOKEN_ROUTE = re.compile(
     rf"\b(?P<house>{_SPOKEN_HOUSE})\s+(?:(?:state|county|us|indian|tribal|navajo)\s+)?"
@@ -546,7 +548,7 @@ _BLOCK_OF = re.compile(
 # "six fifteen elm in tulsa oklahoma": a house number and a name, then a city and its state
 _NAME_CITY_STATE = re.compile(
     rf"\b(?P<house>\d{{3,6}}|{_SPOKEN_HOUSE})(?:\s+{_DIRECTION_WORD})?(?P<name>{_STREET_WORD}{{1,2}})"
-    rf",?\s+in\s+[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*)?,?\s+(?:{'|'.join(STATE_NAMES)})\b",
+    rf",?\s+in\s+[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*)?,?\s+{_STATE_NAMES}\b",
     re.IGNORECASE,
 )
 
@@ -716,7 +718,7 @@ def addresses(text: str) -> Iterator[Hit]:
 _ZIP = re.compile(r"(?<![\w$.,#/-])\d{5}(?:-\d{4})?(?![\w.,%/-]*\d|\s*(?:%|percent|dollars|bucks|steps|mg))")
 _STATE = rf"(?:{'|'.join(STATE_CODES)}|[A-Z][a-z]+)"
 _ZIP_CONTEXT = re.compile(
-    rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$|(?i:\b(?:{'|'.join(STATE_NAMES)}),?\s*$))"
+    rf"((?i:\bzip\b|\bpostal\b|\bpostcode\b)|,?\s{_STATE}\.?,?\s*$|(?i:\b{_STATE_NAMES},?\s*$))"
 )
 _SPOKEN_RUN = re.compile(rf"\b{SPOKEN_TOKEN}(?:[\s,-]+{SPOKEN_TOKEN}){{1,4}}\b", re.IGNORECASE)
 _ONE_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)"
@@ -771,9 +773,7 @@ def _part_of_another_number(text: str, start: int, end: int) -> bool:
 def _joined_to_a_number(text: str, start: int, end: int) -> bool:
     """Whether a number word touches ``text[start:end]`` with no comma between."""
     prev = re.search(r"(\S+)\s*$", text[max(0, start - 20) : start])
-    if prev and re.search(
-        r"\b(?:apartment|apt|unit|suite|ste|room|lot|space)\s+\S+\s*$", text[max(0, start - 30) : start]
-    ):
+    if prev and re.search(rf"\b{UNIT_WORD}\s+\S+\s*$", text[max(0, start - 30) : start]):
         prev = None  # "apartment fourteen | four three two one nine": the unit's number, then a ZIP code
     nxt = re.match(r"\s*(\S+)", text[end : end + 20])
     if (
